@@ -1,0 +1,46 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app trivsel
+
+.PHONY: run test test-postgresql lint translations extract-messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,production]'
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d trivsel/translations
+
+run: $(VENV)/.installed translations
+	$(FLASK) init-db --demo-if-new
+	$(FLASK) demo-logins
+	@echo "Trivsel: http://127.0.0.1:$(PORT)/"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.installed translations lint
+	bash scripts/ensure-chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The whole suite again on a throwaway PostgreSQL cluster (Debian's postgresql package).
+test-postgresql: $(VENV)/.installed translations
+	bash scripts/ensure-chromium
+	bash scripts/with-postgresql $(BIN)/pytest $(PYTEST_ARGS)
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o trivsel/translations/messages.pot .
+	$(BIN)/pybabel -q update -i trivsel/translations/messages.pot -d trivsel/translations -l en --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

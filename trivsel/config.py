@@ -1,0 +1,46 @@
+"""Configuration defaults and the TRIVSEL_* environment variables that override them."""
+
+import os
+from datetime import timedelta
+
+# Defaults; instance/config.py and TRIVSEL_* environment variables override them.
+DEFAULTS = {
+    "SECRET_KEY": None,  # generated into instance/secret_key when not configured
+    "DATABASE_URL": None,  # None: a SQLite file in the instance folder
+    "BABEL_DEFAULT_LOCALE": "da",
+    "LANGUAGES": ("da", "en"),
+    # Coordinators keep pages open all day; the token outlives a working day, and an
+    # expired one still gets a clear message with the user's input kept (see errors.py).
+    "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # Working days an inquiry may wait for first contact before the queue flags it (5.1.2).
+    "FIRST_CONTACT_FLAG_DAYS": 2,
+    # Expected length of a course (a guideline, not a limit: 5.1.7).
+    "COURSE_EXPECTED_WEEKS": 13,
+    # Plugins: folder of local plugins, and plugin names not to load.
+    "PLUGINS_DIR": None,  # None: the plugins/ folder beside the package
+    "DISABLED_PLUGINS": (),
+}
+
+# Environment variables read as TRIVSEL_<NAME>, with how to parse each.
+_ENV = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "FIRST_CONTACT_FLAG_DAYS": int,
+    "COURSE_EXPECTED_WEEKS": int,
+    "PLUGINS_DIR": str,
+    "DISABLED_PLUGINS": lambda value: tuple(v.strip() for v in value.split(",") if v.strip()),
+    "WTF_CSRF_TIME_LIMIT": int,
+}
+
+
+def from_environment(environ=os.environ):
+    """The settings given as TRIVSEL_* environment variables, parsed."""
+    settings = {}
+    for name, parse in _ENV.items():
+        value = environ.get(f"TRIVSEL_{name}")
+        if value is not None and value != "":
+            settings[name] = parse(value)
+    return settings

@@ -1,0 +1,284 @@
+"""The forms of the course flow, one per step, and the inquiry and contact forms."""
+
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateTimeLocalField,
+    EmailField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, NumberRange, ValidationError
+
+from . import labels
+from .forms import (
+    Form,
+    VersionField,
+    chosen,
+    date_field,
+    max_length,
+    optional,
+    typed,
+    year_field,
+)
+
+YES_NO = labels.choices(labels.YES_NO)
+
+
+def not_in_future(form, field):
+    if field.data and field.data > date.today():
+        raise ValidationError(_l("Datoen kan ikke ligge i fremtiden."))
+
+
+class CourseDates:
+    """Validators that need the course: dates cannot come before what they follow."""
+
+    def __init__(self, earliest, message):
+        self.earliest = earliest
+        self.message = message
+
+    def __call__(self, form, field):
+        earliest = self.earliest(form.course) if form.course is not None else None
+        value = field.data.date() if hasattr(field.data, "date") else field.data
+        if value and earliest and value < earliest:
+            raise ValidationError(self.message)
+
+
+BEFORE_RECEIVED = _l("Datoen kan ikke ligge før henvendelsen blev modtaget.")
+
+
+def after_received(message=BEFORE_RECEIVED):
+    return CourseDates(lambda course: course.received_on, message)
+
+
+class StepForm(Form):
+    """A form for one step; `course` is the course it applies to (for date checks)."""
+
+    version = VersionField()
+
+    def __init__(self, *args, course=None, **kwargs):
+        self.course = course
+        super().__init__(*args, **kwargs)
+
+
+def _birth_year_range():
+    this_year = date.today().year
+    return NumberRange(
+        min=this_year - 120,
+        max=this_year - 10,
+        message=_l("Skriv et fødselsår mellem %(min)s og %(max)s."),
+    )
+
+
+class CitizenFieldsMixin:
+    name = StringField(
+        _l("Navn eller alias"),
+        validators=[optional(), max_length(100)],
+        description=_l(
+            "Borgeren kan vælge et alias. Lad felterne stå tomme ved anonym henvendelse."
+        ),
+    )
+    phone = StringField(_l("Telefon"), validators=[optional(), max_length(30)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            optional(),
+            max_length(254),
+            Email(message=_l("Skriv en gyldig e-mailadresse.")),
+        ],
+    )
+
+    def citizen_fields(self):
+        return {
+            "name": (self.name.data or "").strip() or None,
+            "phone": (self.phone.data or "").strip() or None,
+            "email": (self.email.data or "").strip().lower() or None,
+        }
+
+
+class InquiryForm(CitizenFieldsMixin, Form):
+    received_on = date_field(_l("Modtaget"), typed(), not_in_future, default=date.today)
+    channel = RadioField(
+        _l("Kanal"), choices=labels.choices(labels.CHANNELS), validators=[chosen()]
+    )
+    initiated_by = RadioField(
+        _l("Hvem tog initiativet"),
+        choices=labels.choices(labels.INITIATORS),
+        validators=[chosen()],
+    )
+    branch = SelectField(_l("Del af ordningen"), validators=[chosen()])
+    birth_year = year_field(_l("Fødselsår"))
+    target_group = SelectField(
+        _l("Målgruppe"),
+        choices=[SelectChoice("", _l("Ikke oplyst"))] + labels.choices(labels.TARGET_GROUPS),
+        validators=[optional()],
+    )
+
+    def __init__(self, *args, branches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.branch.choices = [SelectChoice(b.key, b.label) for b in branches]
+        self.birth_year.validators = [optional(), _birth_year_range()]
+
+
+class CitizenForm(CitizenFieldsMixin, StepForm):
+    goals = TextAreaField(
+        _l("Borgerens egne mål, med borgerens ord"),
+        validators=[optional(), max_length(2000)],
+    )
+
+    def citizen_fields(self):
+        fields = super().citizen_fields()
+        fields["goals"] = (self.goals.data or "").strip() or None
+        return fields
+
+
+class FirstContactForm(StepForm):
+    contacted_on = date_field(
+        _l("Dato for første kontakt"), typed(), not_in_future, after_received()
+    )
+
+
+class ScheduleIntakeForm(StepForm):
+    scheduled_at = DateTimeLocalField(
+        _l("Startsamtale, dato og tid"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[
+            typed(),
+            after_received(_l("Startsamtalen kan ikke ligge før henvendelsen.")),
+        ],
+    )
+
+
+class HoldIntakeForm(StepForm):
+    held_on = date_field(_l("Startsamtalen blev holdt"), typed(), not_in_future, after_received())
+    goals = TextAreaField(
+        _l("Borgerens egne mål, med borgerens ord"),
+        validators=[optional(), max_length(2000)],
+        description=_l("Kun det borgeren vil have støtte til. Ingen helbredsoplysninger."),
+    )
+    outcome = RadioField(
+        _l("Udfald"), choices=labels.choices(labels.INTAKE_OUTCOMES), validators=[chosen()]
+    )
+
+
+class ProposeForm(StepForm):
+    volunteer = SelectField(_l("Frivillig"), coerce=int, validators=[chosen()])
+
+    def __init__(self, *args, volunteers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.volunteer.choices = [SelectChoice(0, _l("Vælg frivillig"))] + [
+            SelectChoice(v.id, v.name) for v in volunteers
+        ]
+
+    def validate_volunteer(self, field):
+        if not field.data:
+            raise ValidationError(_l("Vælg en frivillig."))
+
+
+class RetractForm(StepForm):
+    pass
+
+
+class MatchMeetingForm(StepForm):
+    meeting_on = date_field(_l("Matchmødet blev holdt"), typed(), not_in_future, after_received())
+    citizen_yes = RadioField(_l("Vil borgeren fortsætte?"), choices=YES_NO, validators=[chosen()])
+    volunteer_yes = RadioField(
+        _l("Vil den frivillige fortsætte?"), choices=YES_NO, validators=[chosen()]
+    )
+    frequency = SelectField(
+        _l("Aftalt hyppighed"),
+        choices=labels.choices(labels.FREQUENCIES),
+        default="one_or_two",
+        validators=[optional()],
+    )
+    expected_end_on = date_field(
+        _l("Forventet afslutning"),
+        optional(),
+        description=_l("Lad feltet stå tomt for tre måneder (en rettesnor, ikke en grænse)."),
+    )
+
+    def validate_expected_end_on(self, field):
+        if field.data and self.meeting_on.data and field.data <= self.meeting_on.data:
+            raise ValidationError(_l("Forventet afslutning skal ligge efter matchmødet."))
+
+    def both_yes(self):
+        return self.citizen_yes.data == "yes" and self.volunteer_yes.data == "yes"
+
+
+class CloseForm(StepForm):
+    ended_on = date_field(
+        _l("Slutdato"),
+        typed(),
+        not_in_future,
+        CourseDates(
+            lambda course: course.started_on,
+            _l("Slutdatoen kan ikke ligge før forløbet startede."),
+        ),
+    )
+    goals_met = RadioField(
+        _l("Blev målene nået?"), choices=labels.choices(labels.GOALS_MET), validators=[chosen()]
+    )
+    needs_more_support = RadioField(
+        _l("Er der brug for mere støtte for at fastholde forandringen?"),
+        choices=YES_NO,
+        validators=[chosen()],
+    )
+    follow_on_offers = TextAreaField(
+        _l("Tilbud borgeren er bygget bro til"),
+        validators=[optional(), max_length(1000)],
+        description=_l("Fx Ældresagens computerundervisning. Ingen personoplysninger."),
+    )
+
+
+class FollowUpForm(StepForm):
+    followed_up_on = date_field(
+        _l("Dato for opfølgende samtale"),
+        typed(),
+        not_in_future,
+        CourseDates(
+            lambda course: course.ended_on,
+            _l("Opfølgningen kan ikke ligge før forløbet sluttede."),
+        ),
+    )
+    felt_heard = RadioField(
+        _l("Følte borgeren sig set og hørt?"), choices=YES_NO, validators=[chosen()]
+    )
+    quality_of_life = RadioField(
+        _l("Livskvaliteten er"),
+        choices=labels.choices(labels.QUALITY_OF_LIFE),
+        validators=[chosen()],
+    )
+    follow_on_contact = RadioField(
+        _l("Kontakt til et andet frivilligt tilbud eller anden forandring?"),
+        choices=YES_NO,
+        validators=[chosen()],
+    )
+
+
+class WithdrawForm(StepForm):
+    withdrawn_on = date_field(_l("Dato"), typed(), not_in_future, after_received())
+
+
+class AnswerProposalForm(StepForm):
+    answer = RadioField(
+        _l("Dit svar"),
+        choices=[SelectChoice("accept", _l("Ja, gerne")), SelectChoice("decline", _l("Nej tak"))],
+        validators=[chosen()],
+    )
+    reason = TextAreaField(
+        _l("Hvorfor nej tak?"),
+        validators=[optional(), max_length(300)],
+        description=_l("Fx kender borgeren, har ikke tid nu. Skriv ikke om borgeren."),
+    )
+
+    def validate_reason(self, field):
+        if self.answer.data == "decline" and not (field.data or "").strip():
+            raise ValidationError(_l("Skriv kort hvorfor du siger nej tak."))
+
+
+def default_expected_end(start, weeks):
+    return start + timedelta(weeks=weeks)

@@ -1,0 +1,71 @@
+"""The one database handle: SQLite by default, PostgreSQL when TRIVSEL_DATABASE_URL says so."""
+
+from pathlib import Path
+
+from peewee import DatabaseProxy, Model, SqliteDatabase
+from playhouse.db_url import connect
+from playhouse.migrations import Runner
+
+database = DatabaseProxy()
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "synchronous": "normal",
+}
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def database_url(app):
+    url = app.config.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{Path(app.instance_path) / 'trivsel.db'}"
+
+
+def open_database(url):
+    """A peewee database for the URL, with the SQLite pragmas we rely on."""
+    if url.startswith("sqlite"):
+        return connect(url, pragmas=SQLITE_PRAGMAS)
+    return connect(url)
+
+
+def init_app(app):
+    """Bind the database to the app and open/close a connection around each request."""
+    db = open_database(database_url(app))
+    database.initialize(db)
+    app.extensions["trivsel.database"] = db
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_appcontext
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+
+def is_sqlite():
+    return isinstance(database.obj, SqliteDatabase)
+
+
+def migration_runner():
+    return Runner(database.obj, str(MIGRATIONS_DIR))
+
+
+def migrate():
+    """Create or upgrade the schema. Returns (was_new, applied migration names)."""
+    runner = migration_runner()
+    was_new = not runner.applied() and not database.get_tables()
+    with database.connection_context():
+        applied = runner.up()
+    return was_new, applied

@@ -1,0 +1,270 @@
+"""Demo data: the report's five stories (Inge, Lene, Gerda, Jens, Søren) at different steps."""
+
+from datetime import date, datetime, time, timedelta
+
+from . import flow
+from .auth import hash_password
+from .db import database
+from .models import Citizen, Conversation, Course, CourseEvent, Proposal, User
+from .workdays import is_working_day
+
+DEMO_PASSWORD = "trivsel-demo"
+DEMO_USERS = [
+    ("koordinator@trivsel.example", "Birgit Holm", "coordinator"),
+    ("mona@trivsel.example", "Mona Jensen", "volunteer"),
+    ("poul@trivsel.example", "Poul Madsen", "volunteer"),
+    ("karen@trivsel.example", "Karen Nielsen", "volunteer"),
+    ("henrik@trivsel.example", "Henrik Lund", "volunteer"),
+    ("partner@trivsel.example", "Susanne Berg", "partner"),
+    ("admin@trivsel.example", "Anders Admin", "admin"),
+]
+
+
+def _working_days_before(day, n):
+    while n:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
+class _Story:
+    """Writes one course and its timeline, step by step, with the dates the story gives."""
+
+    def __init__(self, coordinator, received, citizen=None, **facts):
+        self.coordinator = coordinator
+        self.course = Course.create(
+            citizen=Citizen.create(**citizen) if citizen else None,
+            stage=flow.NEW,
+            received_on=received,
+            **facts,
+        )
+        self.event("inquiry", received)
+
+    def event(self, action, day, actor=None):
+        CourseEvent.create(
+            course=self.course,
+            action=action,
+            stage=self.course.stage,
+            actor=actor or self.coordinator,
+            at=datetime.combine(day, time(10, 0)),
+        )
+
+    def step(self, action, day, actor=None, **changes):
+        for name, value in changes.items():
+            setattr(self.course, name, value)
+        self.course.save()
+        self.event(action, day, actor)
+        return self
+
+    def intake(self, contacted, held, outcome="matching"):
+        self.step(flow.FIRST_CONTACT, contacted, stage=flow.CONTACTED, first_contact_on=contacted)
+        stage = flow.INTAKE_OUTCOMES[outcome]
+        changes = {"intake_held_on": held, "intake_outcome": outcome}
+        if outcome != "matching":
+            changes["ended_on"] = held
+        return self.step(flow.HOLD_INTAKE, held, stage=stage, **changes)
+
+    def propose(self, volunteer, day, answer=None, answered=None, reason=None):
+        proposal = Proposal.create(
+            course=self.course,
+            volunteer=volunteer,
+            proposed_by=self.coordinator,
+            proposed_at=datetime.combine(day, time(11, 0)),
+        )
+        self.step(flow.PROPOSE, day, stage=flow.PROPOSED)
+        if answer:
+            proposal.status = "accepted" if answer == "accept" else "declined"
+            proposal.answered_at = datetime.combine(answered, time(18, 0))
+            proposal.decline_reason = reason
+            proposal.save()
+            action, stage = (
+                (flow.ACCEPT, flow.MATCH_MEETING)
+                if answer == "accept"
+                else (flow.DECLINE, flow.MATCHING)
+            )
+            self.step(action, answered, actor=volunteer, stage=stage)
+        return proposal
+
+    def match(self, proposal, day, frequency="one_or_two", weeks=13):
+        proposal.meeting_on, proposal.citizen_yes, proposal.volunteer_yes = day, True, True
+        proposal.status = "matched"
+        proposal.save()
+        return self.step(
+            flow.MATCH_MEETING_HELD,
+            day,
+            stage=flow.ACTIVE,
+            volunteer=proposal.volunteer,
+            started_on=day,
+            frequency=frequency,
+            expected_end_on=day + timedelta(weeks=weeks),
+        )
+
+    def conversations(self, first, every_days, count, mode):
+        volunteer = self.course.volunteer
+        Conversation.insert_many(
+            [
+                {
+                    "course": self.course.id,
+                    "held_on": first + timedelta(days=every_days * i),
+                    "mode": mode(i) if callable(mode) else mode,
+                    "logged_by": volunteer.id,
+                }
+                for i in range(count)
+            ]
+        ).execute()
+        return self
+
+    def close(self, day, goals_met="yes", more_support=False, offers=None):
+        return self.step(
+            flow.CLOSE,
+            day,
+            stage=flow.CLOSED,
+            ended_on=day,
+            goals_met=goals_met,
+            needs_more_support=more_support,
+            follow_on_offers=offers,
+        )
+
+
+def load_demo(today=None):
+    """Load the demo into an empty database. Returns False (and changes nothing) when the
+    database already has users."""
+    today = today or date.today()
+    t = lambda days: today - timedelta(days=days)  # noqa: E731
+    with database.atomic():
+        if User.select().exists():
+            return False
+        password_hash = hash_password(DEMO_PASSWORD)
+        users = {
+            email.split("@")[0]: User.create(
+                email=email, name=name, role=role, password_hash=password_hash
+            )
+            for email, name, role in DEMO_USERS
+        }
+        boss = users["koordinator"]
+
+        # Inge, 73: lonely after losing her husband; bridged to Ældresagen's computer classes.
+        inge = _Story(
+            boss,
+            t(150),
+            {
+                "name": "Inge",
+                "phone": "20 11 22 33",
+                "goals": "Komme ud blandt andre mennesker og kunne skrive mails til "
+                "børn og børnebørn i udlandet.",
+            },
+            channel="phone",
+            initiated_by="citizen",
+            birth_year=today.year - 73,
+            target_group="senior",
+        )
+        inge.intake(t(149), t(145))
+        proposal = inge.propose(users["karen"], t(140), "accept", t(139))
+        inge.match(proposal, t(135), frequency="weekly")
+        inge.conversations(t(134), 7, 12, "home")
+        inge.close(t(45), offers="Ældresagen: computerundervisning")
+        inge.step(
+            flow.FOLLOW_UP,
+            t(20),
+            stage=flow.FOLLOWED_UP,
+            followed_up_on=t(20),
+            felt_heard=True,
+            quality_of_life="better",
+            follow_on_contact=True,
+        )
+
+        # Lene, 50: dismissed bookkeeper; weekly structured talks for two months, new job.
+        lene = _Story(
+            boss,
+            t(90),
+            {
+                "name": "Lene",
+                "email": "lene@example.org",
+                "goals": "Overblik over min situation, struktur på hverdagen og mod "
+                "på at søge job.",
+            },
+            channel="email",
+            initiated_by="citizen",
+            birth_year=today.year - 50,
+            target_group="adult",
+        )
+        lene.intake(t(89), t(85))
+        proposal = lene.propose(users["mona"], t(84), "accept", t(83))
+        lene.match(proposal, t(80), frequency="weekly")
+        lene.conversations(t(79), 7, 9, "home")
+        lene.close(t(14), offers="Netværksgruppe for ledige i Frivilligcentret")
+
+        # Gerda, 81: afraid to walk outside after a fracture; referred by the rehabilitation
+        # department. Walks with the rollator to the supermarket, past the expected end.
+        gerda = _Story(
+            boss,
+            t(110),
+            {
+                "name": "Gerda",
+                "phone": "75 55 66 77",
+                "goals": "Blive tryg nok til selv at gå i Føtex og hjem igen.",
+            },
+            channel="referral",
+            initiated_by="professional",
+            birth_year=today.year - 81,
+            target_group="senior",
+        )
+        gerda.intake(t(109), t(105))
+        proposal = gerda.propose(users["mona"], t(104), "accept", t(104))
+        gerda.match(proposal, t(100), frequency="twice_weekly")
+        gerda.conversations(t(99), 4, 24, lambda i: "outside" if i % 3 else "home")
+
+        # Jens, 23: back pain, gave up; his father pushed him to call. Intake is scheduled.
+        jens = _Story(
+            boss,
+            _working_days_before(today, 2),
+            {"name": "Jens", "phone": "30 40 50 60"},
+            channel="phone",
+            initiated_by="relative",
+            birth_year=today.year - 23,
+            target_group="young_adult",
+        )
+        jens.step(
+            flow.FIRST_CONTACT,
+            _working_days_before(today, 1),
+            stage=flow.CONTACTED,
+            first_contact_on=_working_days_before(today, 1),
+        )
+        jens.step(
+            flow.SCHEDULE_INTAKE,
+            _working_days_before(today, 1),
+            stage=flow.INTAKE_SCHEDULED,
+            intake_scheduled_at=datetime.combine(today + timedelta(days=2), time(10, 0)),
+        )
+
+        # Søren, 40: anxiety after a divorce; wants the course by phone. One volunteer said no
+        # thank you; the proposal to the next waits for an answer.
+        soren = _Story(
+            boss,
+            t(20),
+            {
+                "name": "Søren",
+                "phone": "40 10 20 30",
+                "goals": "Konkrete teknikker til at turde ting, helst over telefonen.",
+            },
+            channel="phone",
+            initiated_by="citizen",
+            birth_year=today.year - 40,
+            target_group="adult",
+        )
+        soren.intake(t(19), t(15))
+        soren.propose(
+            users["henrik"], t(12), "decline", t(11), reason="Jeg kender familien privat."
+        )
+        soren.propose(users["poul"], t(3))
+
+        # An anonymous call three working days ago, still waiting for first contact.
+        _Story(boss, _working_days_before(today, 3), channel="phone", initiated_by="citizen")
+
+        # A walk-in who was referred to another offer at the intake.
+        walk_in = _Story(
+            boss, t(40), channel="walk_in", initiated_by="citizen", target_group="adult"
+        )
+        walk_in.intake(t(40), t(35), outcome="referred_elsewhere")
+    return True

@@ -1,0 +1,60 @@
+"""Error pages in Danish; an expired CSRF token keeps what the user typed."""
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, generate_csrf
+from werkzeug.exceptions import HTTPException
+
+from .rendering import is_partial
+
+# Form fields that are never sent back to the browser.
+_NOT_RESENT = {"csrf_token", "password"}
+
+
+def _error_page(code, message):
+    template = "errors/_message.html" if is_partial() else "errors/page.html"
+    response = render_template(template, code=code, message=message)
+    return response, code, {"Vary": "HX-Request"}
+
+
+def csrf_expired(error):
+    """The page was open too long (or the session ended). Nothing is saved, nothing is lost:
+    htmx keeps the form as it is and receives a fresh token; a plain form post gets a page
+    that holds the typed values and sends them again with a new token."""
+    fresh = generate_csrf()
+    message = _(
+        "Siden har været åben for længe, så sikkerhedsnøglen er udløbet. Intet er gemt endnu, "
+        "og det du skrev er bevaret. Tryk på knappen igen for at gemme."
+    )
+    if request.headers.get("HX-Request") == "true":
+        response = render_template("errors/_message.html", code=400, message=message)
+        return response, 400, {"X-CSRF-Token": fresh, "Vary": "HX-Request"}
+    fields = [
+        (name, value)
+        for name, values in request.form.lists()
+        if name not in _NOT_RESENT
+        for value in values
+    ]
+    page = render_template(
+        "errors/resubmit.html", message=message, fields=fields, action=request.path, token=fresh
+    )
+    return page, 400, {"Vary": "HX-Request"}
+
+
+def http_error(error):
+    messages = {
+        400: _("Forespørgslen kunne ikke forstås."),
+        403: _("Du har ikke adgang til denne side."),
+        404: _("Siden findes ikke."),
+        405: _("Handlingen er ikke tilladt her."),
+        409: _("Handlingen kan ikke gennemføres nu. Intet er ændret."),
+    }
+    # A message given to abort() in Danish wins over the generic one.
+    description = error.description if error.description != type(error).description else None
+    message = description or messages.get(error.code, error.name)
+    return _error_page(error.code, message)
+
+
+def init_app(app):
+    app.register_error_handler(CSRFError, csrf_expired)
+    app.register_error_handler(HTTPException, http_error)

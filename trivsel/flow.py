@@ -1,0 +1,138 @@
+"""The course flow as one pure function: which step may follow which.
+
+No Flask, no database: `next_stage(stage, action, **facts)` returns the stage a course moves to,
+or raises `StepRefused`. Views and services call it before changing anything, so a step that is
+not allowed changes nothing.
+"""
+
+from dataclasses import dataclass
+
+# Stages, in the order a course normally passes them.
+NEW = "new"  # inquiry received, waiting for first contact
+CONTACTED = "contacted"  # first contact made, intake not yet scheduled
+INTAKE_SCHEDULED = "intake_scheduled"
+MATCHING = "matching"  # waiting for the coordinator to propose a volunteer
+PROPOSED = "proposed"  # waiting for the volunteer's answer
+MATCH_MEETING = "match_meeting"  # volunteer said yes; the three-way meeting decides
+ACTIVE = "active"
+CLOSED = "closed"  # ended, waiting for the follow-up call
+FOLLOWED_UP = "followed_up"
+# Ends before a course starts
+REFERRED_ELSEWHERE = "referred_elsewhere"
+DECLINED = "declined"
+WITHDRAWN = "withdrawn"
+
+STAGES = (
+    NEW,
+    CONTACTED,
+    INTAKE_SCHEDULED,
+    MATCHING,
+    PROPOSED,
+    MATCH_MEETING,
+    ACTIVE,
+    CLOSED,
+    FOLLOWED_UP,
+    REFERRED_ELSEWHERE,
+    DECLINED,
+    WITHDRAWN,
+)
+OPEN_STAGES = (NEW, CONTACTED, INTAKE_SCHEDULED, MATCHING, PROPOSED, MATCH_MEETING, ACTIVE)
+ENDED_STAGES = (CLOSED, FOLLOWED_UP, REFERRED_ELSEWHERE, DECLINED, WITHDRAWN)
+
+# What the intake can lead to.
+INTAKE_OUTCOMES = {
+    "matching": MATCHING,
+    "referred_elsewhere": REFERRED_ELSEWHERE,
+    "declined": DECLINED,
+    "withdrawn": WITHDRAWN,
+}
+
+# Actions
+FIRST_CONTACT = "first_contact"
+SCHEDULE_INTAKE = "schedule_intake"
+HOLD_INTAKE = "hold_intake"
+PROPOSE = "propose"
+RETRACT = "retract"
+ACCEPT = "accept"
+DECLINE = "decline"
+MATCH_MEETING_HELD = "match_meeting_held"
+CLOSE = "close"
+FOLLOW_UP = "follow_up"
+WITHDRAW = "withdraw"
+
+# action: the stages it may be taken from
+ALLOWED_FROM = {
+    FIRST_CONTACT: (NEW,),
+    SCHEDULE_INTAKE: (CONTACTED, INTAKE_SCHEDULED),
+    HOLD_INTAKE: (CONTACTED, INTAKE_SCHEDULED),
+    PROPOSE: (MATCHING,),
+    RETRACT: (PROPOSED,),
+    ACCEPT: (PROPOSED,),
+    DECLINE: (PROPOSED,),
+    MATCH_MEETING_HELD: (MATCH_MEETING,),
+    CLOSE: (ACTIVE,),
+    FOLLOW_UP: (CLOSED,),
+    WITHDRAW: (NEW, CONTACTED, INTAKE_SCHEDULED, MATCHING, PROPOSED, MATCH_MEETING),
+}
+ACTIONS = tuple(ALLOWED_FROM)
+
+_FIXED_TARGET = {
+    FIRST_CONTACT: CONTACTED,
+    SCHEDULE_INTAKE: INTAKE_SCHEDULED,
+    PROPOSE: PROPOSED,
+    RETRACT: MATCHING,
+    ACCEPT: MATCH_MEETING,
+    DECLINE: MATCHING,
+    CLOSE: CLOSED,
+    FOLLOW_UP: FOLLOWED_UP,
+    WITHDRAW: WITHDRAWN,
+}
+
+
+@dataclass(frozen=True)
+class StepRefused(Exception):
+    """The action may not be taken from the course's current stage (or with these facts)."""
+
+    action: str
+    stage: str
+    reason: str = "stage"  # "stage", "unknown_action", "outcome" or "answers"
+
+
+def next_stage(stage, action, *, outcome=None, citizen_yes=None, volunteer_yes=None):
+    """The stage a course in `stage` moves to when `action` is taken.
+
+    :param outcome: for HOLD_INTAKE, one of INTAKE_OUTCOMES.
+    :param citizen_yes, volunteer_yes: for MATCH_MEETING_HELD, each True or False.
+    :raises StepRefused: when the action is unknown, not allowed from this stage, or its facts
+        are missing.
+    """
+    if action not in ALLOWED_FROM:
+        raise StepRefused(action, stage, "unknown_action")
+    if stage not in ALLOWED_FROM[action]:
+        raise StepRefused(action, stage)
+    if action == HOLD_INTAKE:
+        if outcome not in INTAKE_OUTCOMES:
+            raise StepRefused(action, stage, "outcome")
+        return INTAKE_OUTCOMES[outcome]
+    if action == MATCH_MEETING_HELD:
+        if citizen_yes is None or volunteer_yes is None:
+            raise StepRefused(action, stage, "answers")
+        return ACTIVE if citizen_yes and volunteer_yes else MATCHING
+    return _FIXED_TARGET[action]
+
+
+def allowed_actions(stage):
+    """The actions that may be taken from `stage`, in flow order."""
+    return [action for action in ACTIONS if stage in ALLOWED_FROM[action]]
+
+
+# The coordinator's queues on the dashboard, each a set of stages (and, for "overdue", a date
+# condition the query adds).
+QUEUES = (
+    ("awaiting_contact", (NEW,)),
+    ("intake", (CONTACTED, INTAKE_SCHEDULED)),
+    ("matching", (MATCHING, PROPOSED)),
+    ("match_meeting", (MATCH_MEETING,)),
+    ("overdue", (ACTIVE,)),
+    ("awaiting_follow_up", (CLOSED,)),
+)

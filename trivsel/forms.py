@@ -1,0 +1,79 @@
+"""The base form: Danish messages for WTForms' own validators, and shared fields."""
+
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+# WTForms' built-in messages (English in WTForms), said in Danish through our catalogue.
+BUILTIN_MESSAGES = {
+    "Not a valid date value.": _l("Skriv en gyldig dato (åååå-mm-dd)."),
+    "Not a valid datetime value.": _l("Skriv en gyldig dato og tid."),
+    "Not a valid integer value.": _l("Skriv et helt tal."),
+    "Not a valid choice.": _l("Vælg en af mulighederne."),
+    "Not a valid choice": _l("Vælg en af mulighederne."),
+    "This field is required.": _l("Udfyld feltet."),
+    "Invalid email address.": _l("Skriv en gyldig e-mailadresse."),
+    "Invalid input.": _l("Ugyldigt input."),
+}
+
+
+class _Translations:
+    def gettext(self, string):
+        message = BUILTIN_MESSAGES.get(string)
+        return str(message) if message is not None else gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return ngettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _Translations()
+
+
+REQUIRED = _l("Udfyld feltet.")
+
+
+def required():
+    return DataRequired(message=REQUIRED)
+
+
+def typed():
+    """Required for fields that parse their input (dates): an unparsable value keeps its own
+    message instead of becoming "fill in the field"."""
+    return InputRequired(message=REQUIRED)
+
+
+def chosen():
+    """Required for radio buttons and selects, where 'no' or 0 is a real answer."""
+    return InputRequired(message=_l("Vælg en af mulighederne."))
+
+
+def max_length(n):
+    return Length(max=n, message=_l("Højst %(max)d tegn.", max=n))
+
+
+def optional():
+    return Optional()
+
+
+class VersionField(HiddenField):
+    """The version of the record the form was shown with (optimistic locking)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        try:
+            self.data = int(self.data)
+        except (TypeError, ValueError):
+            self.data = None
+
+
+def date_field(label, *validators, **kwargs):
+    return DateField(label, validators=list(validators) or [typed()], **kwargs)
+
+
+def year_field(label):
+    return IntegerField(label, validators=[optional()])

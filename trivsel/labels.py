@@ -1,0 +1,127 @@
+"""Danish words for the codes the model stores (translated through Flask-Babel)."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
+
+from . import flow
+
+ROLES = {
+    "coordinator": _l("Koordinator"),
+    "volunteer": _l("Frivillig"),
+    "partner": _l("Samarbejdspartner"),
+    "admin": _l("Administrator"),
+}
+
+STAGES = {
+    flow.NEW: _l("Venter på første kontakt"),
+    flow.CONTACTED: _l("Kontakt skabt"),
+    flow.INTAKE_SCHEDULED: _l("Startsamtale aftalt"),
+    flow.MATCHING: _l("Venter på match"),
+    flow.PROPOSED: _l("Foreslået til frivillig"),
+    flow.MATCH_MEETING: _l("Matchmøde"),
+    flow.ACTIVE: _l("Aktivt forløb"),
+    flow.CLOSED: _l("Afsluttet, venter på opfølgning"),
+    flow.FOLLOWED_UP: _l("Afsluttet og fulgt op"),
+    flow.REFERRED_ELSEWHERE: _l("Henvist andetsteds"),
+    flow.DECLINED: _l("Takket nej"),
+    flow.WITHDRAWN: _l("Trukket tilbage"),
+}
+
+ACTIONS = {
+    flow.FIRST_CONTACT: _l("Første kontakt"),
+    flow.SCHEDULE_INTAKE: _l("Aftal startsamtale"),
+    flow.HOLD_INTAKE: _l("Startsamtale holdt"),
+    flow.PROPOSE: _l("Foreslå frivillig"),
+    flow.RETRACT: _l("Træk forslag tilbage"),
+    flow.ACCEPT: _l("Frivillig sagde ja"),
+    flow.DECLINE: _l("Frivillig sagde nej tak"),
+    flow.MATCH_MEETING_HELD: _l("Matchmøde holdt"),
+    flow.CLOSE: _l("Afslut forløb"),
+    flow.FOLLOW_UP: _l("Opfølgende samtale"),
+    flow.WITHDRAW: _l("Borgeren trækker sig"),
+    "inquiry": _l("Henvendelse modtaget"),
+}
+
+QUEUES = {
+    "awaiting_contact": _l("Venter på første kontakt"),
+    "intake": _l("Startsamtale"),
+    "matching": _l("Match"),
+    "match_meeting": _l("Matchmøde"),
+    "overdue": _l("Aktive over forventet slut"),
+    "awaiting_follow_up": _l("Venter på opfølgning"),
+}
+
+CHANNELS = {
+    "phone": _l("Telefon"),
+    "email": _l("E-mail"),
+    "walk_in": _l("Personligt fremmøde"),
+    "referral": _l("Henvisning"),
+}
+
+INITIATORS = {
+    "citizen": _l("Borgeren selv"),
+    "professional": _l("Fagprofessionel"),
+    "relative": _l("Pårørende"),
+    "other": _l("Andre"),
+}
+
+TARGET_GROUPS = {
+    "adult": _l("Voksen i en svær periode"),
+    "senior": _l("Ældre"),
+    "young_adult": _l("Ung voksen"),
+    "other": _l("Andet"),
+}
+
+INTAKE_OUTCOMES = {
+    "matching": _l("Videre til match"),
+    "referred_elsewhere": _l("Henvist andetsteds"),
+    "declined": _l("Borgeren takkede nej"),
+    "withdrawn": _l("Borgeren trak sig"),
+}
+
+MODES = {
+    "home": _l("Hjemme"),
+    "phone": _l("Telefon"),
+    "outside": _l("Ude"),
+}
+MODE_HINTS = {
+    "home": _l("hjemme hos borgeren"),
+    "phone": _l("i telefonen"),
+    "outside": _l("ude, fx lægen, biblioteket, en forening"),
+}
+
+FREQUENCIES = {
+    "weekly": _l("1 gang om ugen"),
+    "twice_weekly": _l("2 gange om ugen"),
+    "one_or_two": _l("1-2 gange om ugen"),
+    "fortnightly": _l("Hver 14. dag"),
+    "as_needed": _l("Efter behov"),
+}
+
+GOALS_MET = {
+    "yes": _l("Ja"),
+    "partly": _l("Delvist"),
+    "no": _l("Nej"),
+}
+
+QUALITY_OF_LIFE = {
+    "better": _l("Bedre"),
+    "same": _l("Uændret"),
+    "worse": _l("Dårligere"),
+}
+
+PROPOSAL_STATUSES = {
+    "pending": _l("Venter på svar"),
+    "declined": _l("Sagde nej tak"),
+    "retracted": _l("Trukket tilbage"),
+    "accepted": _l("Sagde ja, matchmøde"),
+    "matched": _l("Match"),
+    "not_matched": _l("Ikke match efter matchmøde"),
+}
+
+YES_NO = {"yes": _l("Ja"), "no": _l("Nej")}
+
+
+def choices(mapping):
+    """WTForms choices from one of the mappings above."""
+    return [SelectChoice(value, label) for value, label in mapping.items()]

@@ -1,0 +1,160 @@
+"""Loading plugins (defaults, the plugins/ folder, entry points) and calling them safely."""
+
+import importlib.util
+import logging
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pluggy
+
+from . import ROOT, hookspecs
+from .default_plugins import DEFAULT_PLUGINS
+
+ENTRY_POINT_GROUP = "trivsel"
+log = logging.getLogger(__name__)
+
+
+class PluginLoadError(RuntimeError):
+    """A configured plugin could not be loaded; start-up stops and names it."""
+
+
+@dataclass
+class PluginFailure:
+    plugin: str
+    hook: str
+    error: str
+    at: datetime = field(default_factory=datetime.now)
+
+
+class Plugins:
+    """The app's plugin manager, where each plugin came from, and the failures seen."""
+
+    def __init__(self):
+        self.manager = pluggy.PluginManager("trivsel")
+        self.manager.add_hookspecs(hookspecs)
+        self.sources = {}
+        self.failures = []
+
+    def register(self, plugin, name, source):
+        try:
+            self.manager.register(plugin, name=name)
+        except Exception as exc:  # a duplicate name, a hook with a bad signature
+            raise PluginLoadError(
+                f"Plugin {name!r} ({source}) could not be registered: {exc}"
+            ) from exc
+        self.sources[name] = source
+
+    def unregister(self, name):
+        self.manager.unregister(name=name)
+        self.sources.pop(name, None)
+
+    def check(self):
+        try:
+            self.manager.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginLoadError(f"Plugin {exc.plugin!r}: {exc}") from exc
+
+    def listing(self):
+        """Each plugin: name, where it came from, the hooks it implements."""
+        rows = []
+        for name, plugin in self.manager.list_name_plugin():
+            hooks = sorted(caller.name for caller in self.manager.get_hookcallers(plugin) or [])
+            rows.append({"name": name, "source": self.sources.get(name, ""), "hooks": hooks})
+        return sorted(rows, key=lambda row: row["name"])
+
+    def _call_each(self, hook_name, kwargs):
+        """Call every implementation of a hook, isolating each: one that raises is logged
+        and recorded, and the others still run."""
+        caller = getattr(self.manager.hook, hook_name)
+        for impl in reversed(caller.get_hookimpls()):
+            args = {name: kwargs[name] for name in impl.argnames}
+            try:
+                yield impl.function(**args)
+            except Exception as exc:
+                log.exception("plugin %s failed in %s", impl.plugin_name, hook_name)
+                self.failures.append(PluginFailure(impl.plugin_name, hook_name, repr(exc)))
+                del self.failures[:-50]
+
+    def collect(self, hook_name, **kwargs):
+        """The results of a list-returning hook, flattened, from every plugin that answered."""
+        results = []
+        for result in self._call_each(hook_name, kwargs):
+            if result:
+                results.extend(result)
+        return results
+
+    def notify(self, hook_name, **kwargs):
+        """Tell every plugin about an event; a failing plugin does not stop the others."""
+        for _ in self._call_each(hook_name, kwargs):
+            pass
+
+    # Typed helpers for the hooks the core uses.
+    def branches(self):
+        return {branch.key: branch for branch in self.collect("trivsel_branches")}
+
+
+def init_app(app):
+    plugins = Plugins()
+    disabled = set(app.config["DISABLED_PLUGINS"])
+    for name, module in DEFAULT_PLUGINS.items():
+        if name not in disabled:
+            plugins.register(module, name, "default")
+    folder = Path(app.config["PLUGINS_DIR"] or ROOT / "plugins")
+    for name, path in _folder_plugins(folder):
+        if name not in disabled:
+            plugins.register(_load_file(name, path), name, f"plugins/{path.relative_to(folder)}")
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        if entry_point.name in disabled:
+            continue
+        try:
+            module = entry_point.load()
+        except Exception as exc:
+            raise PluginLoadError(
+                f"Plugin {entry_point.name!r} (entry point {entry_point.value}) "
+                f"could not be loaded: {exc!r}"
+            ) from exc
+        dist = entry_point.dist.name if entry_point.dist else "?"
+        plugins.register(module, entry_point.name, f"entry point in {dist}")
+    plugins.check()
+    app.extensions["trivsel.plugins"] = plugins
+
+
+def _folder_plugins(folder):
+    """(name, path) of each module or package in the plugins folder."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(("_", ".")):
+            continue
+        if path.suffix == ".py":
+            found.append((path.stem, path))
+        elif (path / "__init__.py").is_file():
+            found.append((path.name, path / "__init__.py"))
+    return found
+
+
+def _load_file(name, path):
+    module_name = f"trivsel_plugins.{name}"
+    try:
+        spec = importlib.util.spec_from_file_location(
+            module_name,
+            path,
+            submodule_search_locations=[str(path.parent)] if path.name == "__init__.py" else None,
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        sys.modules.pop(module_name, None)
+        raise PluginLoadError(f"Plugin {name!r} ({path}) could not be loaded: {exc!r}") from exc
+    return module
+
+
+def get_plugins():
+    from flask import current_app
+
+    return current_app.extensions["trivsel.plugins"]

@@ -1,0 +1,64 @@
+"""What every template can use: labels, formatting filters, the current user's navigation."""
+
+from datetime import date
+
+from babel.dates import format_date, format_datetime
+from flask import request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from . import flow, labels
+from .auth import allowed_roles
+from .rendering import is_partial
+
+HTMX_FILE = "vendor/htmx-2.0.11.min.js"
+
+
+def navigation():
+    """The menu items the current user may open, as (endpoint, label)."""
+    from flask_babel import lazy_gettext as _l
+
+    items = [
+        ("dashboard.index", _l("Overblik")),
+        ("courses.index", _l("Forløb")),
+        ("courses.new_inquiry", _l("Ny henvendelse")),
+        ("volunteer.home", _l("Mine forløb")),
+        ("partner.home", _l("Forside")),
+        ("admin.users", _l("Brugere")),
+        ("admin.settings", _l("Indstillinger")),
+    ]
+    if not current_user.is_authenticated:
+        return []
+    return [
+        (endpoint, label)
+        for endpoint, label in items
+        if current_user.role in allowed_roles(endpoint)
+    ]
+
+
+def danish_date(value, format="medium"):
+    if not value:
+        return ""
+    # Times are stored as local wall-clock times, so they are shown without conversion.
+    if hasattr(value, "hour"):
+        return format_datetime(value, "d. MMM yyyy, HH:mm", locale=get_locale())
+    return format_date(value, "d. MMM yyyy" if format == "medium" else format, locale=get_locale())
+
+
+def init_app(app):
+    app.jinja_env.globals.update(
+        labels=labels,
+        flow=flow,
+        navigation=navigation,
+        htmx_file=HTMX_FILE,
+        today=date.today,
+        is_partial=is_partial,
+        get_locale=get_locale,
+    )
+    app.jinja_env.filters["day"] = danish_date
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def current_path():
+        return {"current_path": request.full_path.rstrip("?") if request else "/"}

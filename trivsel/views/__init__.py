@@ -1,0 +1,1 @@
+"""One blueprint per area; each view declares the roles allowed to use it."""

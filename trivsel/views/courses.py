@@ -1,0 +1,337 @@
+"""The coordinator's screens: new inquiry, course list, course page and its steps."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import flow, labels, queries
+from ..auth import allow
+from ..course_forms import (
+    CitizenForm,
+    CloseForm,
+    FirstContactForm,
+    FollowUpForm,
+    HoldIntakeForm,
+    InquiryForm,
+    MatchMeetingForm,
+    ProposeForm,
+    RetractForm,
+    ScheduleIntakeForm,
+    WithdrawForm,
+    default_expected_end,
+)
+from ..models import Citizen, Course, Proposal, now
+from ..plugins import get_plugins
+from ..rendering import is_partial, render
+from ..steps import Conflict, register_inquiry, save_citizen, take_step
+
+bp = Blueprint("courses", __name__)
+
+
+def refusal_message(refused):
+    """A clear Danish message for a step the flow refused."""
+    if refused.reason == "stage":
+        return _(
+            "“%(action)s” kan ikke gøres nu, fordi forløbet står som “%(stage)s”. Intet er ændret.",
+            action=labels.ACTIONS.get(refused.action, refused.action),
+            stage=labels.STAGES.get(refused.stage, refused.stage),
+        )
+    return _("Trinnet mangler oplysninger. Intet er ændret.")
+
+
+def conflict_message():
+    return _(
+        "Forløbet blev ændret af en anden, mens du skrev. Dine indtastninger er bevaret "
+        "nedenfor; se de nye oplysninger og gem igen."
+    )
+
+
+# --- The coordinator's steps: a form, and what the step saves ---------------------------
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    form: type
+    save: object  # (form, course) -> (changes, facts, after)
+
+
+def _first_contact(form, course):
+    return {"first_contact_on": form.contacted_on.data}, {}, None
+
+
+def _schedule_intake(form, course):
+    return {"intake_scheduled_at": form.scheduled_at.data}, {}, None
+
+
+def _hold_intake(form, course):
+    outcome = form.outcome.data
+    changes = {"intake_held_on": form.held_on.data, "intake_outcome": outcome}
+    if outcome != "matching":
+        changes["ended_on"] = form.held_on.data
+    goals = (form.goals.data or "").strip() or None
+
+    def save_goals(updated):
+        if goals is None:
+            return
+        if updated.citizen_id:
+            Citizen.update(goals=goals).where(Citizen.id == updated.citizen_id).execute()
+        else:
+            citizen = Citizen.create(goals=goals)
+            Course.update(citizen=citizen).where(Course.id == updated.id).execute()
+
+    return changes, {"outcome": outcome}, save_goals
+
+
+def _propose(form, course):
+    def create_proposal(updated):
+        Proposal.create(
+            course=updated.id, volunteer=form.volunteer.data, proposed_by=current_user.id
+        )
+
+    return {}, {}, create_proposal
+
+
+def _close_open_proposals(status):
+    def close(updated):
+        (
+            Proposal.update(status=status, answered_at=now())
+            .where((Proposal.course == updated.id) & (Proposal.status.in_(("pending", "accepted"))))
+            .execute()
+        )
+
+    return close
+
+
+def _retract(form, course):
+    return {}, {}, _close_open_proposals("retracted")
+
+
+def _match_meeting(form, course):
+    proposal = (
+        Proposal.select()
+        .where((Proposal.course == course.id) & (Proposal.status == "accepted"))
+        .order_by(Proposal.id.desc())
+        .first()
+    )
+    if proposal is None:  # cannot happen in stage MATCH_MEETING, but never guess
+        abort(409)
+    citizen_yes = form.citizen_yes.data == "yes"
+    volunteer_yes = form.volunteer_yes.data == "yes"
+    changes = {}
+    if citizen_yes and volunteer_yes:
+        weeks = current_app.config["COURSE_EXPECTED_WEEKS"]
+        changes = {
+            "volunteer": proposal.volunteer_id,
+            "started_on": form.meeting_on.data,
+            "frequency": form.frequency.data,
+            "expected_end_on": form.expected_end_on.data
+            or default_expected_end(form.meeting_on.data, weeks),
+        }
+
+    def record_meeting(updated):
+        (
+            Proposal.update(
+                meeting_on=form.meeting_on.data,
+                citizen_yes=citizen_yes,
+                volunteer_yes=volunteer_yes,
+                status="matched" if citizen_yes and volunteer_yes else "not_matched",
+            )
+            .where(Proposal.id == proposal.id)
+            .execute()
+        )
+
+    facts = {"citizen_yes": citizen_yes, "volunteer_yes": volunteer_yes}
+    return changes, facts, record_meeting
+
+
+def _close(form, course):
+    changes = {
+        "ended_on": form.ended_on.data,
+        "goals_met": form.goals_met.data,
+        "needs_more_support": form.needs_more_support.data == "yes",
+        "follow_on_offers": (form.follow_on_offers.data or "").strip() or None,
+    }
+    return changes, {}, None
+
+
+def _follow_up(form, course):
+    changes = {
+        "followed_up_on": form.followed_up_on.data,
+        "felt_heard": form.felt_heard.data == "yes",
+        "quality_of_life": form.quality_of_life.data,
+        "follow_on_contact": form.follow_on_contact.data == "yes",
+    }
+    return changes, {}, None
+
+
+def _withdraw(form, course):
+    return {"ended_on": form.withdrawn_on.data}, {}, _close_open_proposals("retracted")
+
+
+COORDINATOR_STEPS = {
+    flow.FIRST_CONTACT: StepSpec(FirstContactForm, _first_contact),
+    flow.SCHEDULE_INTAKE: StepSpec(ScheduleIntakeForm, _schedule_intake),
+    flow.HOLD_INTAKE: StepSpec(HoldIntakeForm, _hold_intake),
+    flow.PROPOSE: StepSpec(ProposeForm, _propose),
+    flow.RETRACT: StepSpec(RetractForm, _retract),
+    flow.MATCH_MEETING_HELD: StepSpec(MatchMeetingForm, _match_meeting),
+    flow.CLOSE: StepSpec(CloseForm, _close),
+    flow.FOLLOW_UP: StepSpec(FollowUpForm, _follow_up),
+    flow.WITHDRAW: StepSpec(WithdrawForm, _withdraw),
+}
+
+
+def make_step_form(action, course, submitted=False):
+    """The form for a step: filled from the request when submitted, else fresh."""
+    kwargs = {"course": course}
+    if action == flow.PROPOSE:
+        kwargs["volunteers"] = queries.active_volunteers()
+    if not submitted:
+        kwargs.update(formdata=None, version=course.version)
+        if action == flow.HOLD_INTAKE and course.citizen:
+            kwargs["goals"] = course.citizen.goals
+    form = COORDINATOR_STEPS[action].form(prefix=action, **kwargs)
+    if not submitted:
+        for field in form:
+            if field.type == "DateField" and field.flags.required and field.data is None:
+                field.data = date.today()
+    return form
+
+
+def _load(course_id):
+    course = queries.course_detail(course_id)
+    if course is None:
+        abort(404)
+    return course
+
+
+def render_course(course, forms=None, message=None, status=200):
+    """The course page, or its panel for htmx; `forms` replaces fresh forms (to keep input)."""
+    steps = [a for a in flow.allowed_actions(course.stage) if a in COORDINATOR_STEPS]
+    step_forms = {action: make_step_form(action, course) for action in steps}
+    step_forms.update(forms or {})
+    return render(
+        "courses/page.html",
+        "courses/_panel.html",
+        status=status,
+        course=course,
+        steps=steps,
+        step_forms=step_forms,
+        timeline=queries.timeline(course),
+        proposals=queries.proposals_for(course),
+        message=message,
+        branches=get_plugins().branches(),
+    )
+
+
+# --- Routes --------------------------------------------------------------------------------
+
+
+@bp.route("/courses")
+@allow("coordinator")
+def index():
+    args = request.args
+    try:
+        page = max(1, int(args.get("page", 1)))
+    except ValueError:
+        page = 1
+    volunteer_id = args.get("volunteer", type=int)
+    rows, has_more = queries.search_courses(
+        q=args.get("q", ""),
+        stage=args.get("stage", ""),
+        branch=args.get("branch", ""),
+        volunteer_id=volunteer_id,
+        page=page,
+    )
+    return render(
+        "courses/index.html",
+        "courses/_rows.html",
+        rows=rows,
+        has_more=has_more,
+        page=page,
+        args=args,
+        volunteers=queries.active_volunteers(),
+        branches=get_plugins().branches(),
+    )
+
+
+@bp.route("/inquiries/new", methods=["GET", "POST"])
+@allow("coordinator")
+def new_inquiry():
+    branches = get_plugins().branches()
+    form = InquiryForm(branches=branches.values())
+    if request.method == "GET":
+        form.branch.data = "main"
+    if form.validate_on_submit():
+        course = register_inquiry(
+            current_user.id,
+            form.citizen_fields(),
+            received_on=form.received_on.data,
+            channel=form.channel.data,
+            initiated_by=form.initiated_by.data,
+            branch=form.branch.data,
+            birth_year=form.birth_year.data,
+            target_group=form.target_group.data or None,
+        )
+        flash(_("Henvendelsen er registreret som forløb nr. %(id)s.", id=course.id), "success")
+        return redirect(url_for("courses.show", course_id=course.id), 303)
+    status = 422 if form.errors else 200
+    return render("courses/new_inquiry.html", form=form, status=status)
+
+
+@bp.route("/courses/<int:course_id>")
+@allow("coordinator")
+def show(course_id):
+    return render_course(_load(course_id))
+
+
+@bp.route("/courses/<int:course_id>/steps/<action>", methods=["POST"])
+@allow("coordinator")
+def step(course_id, action):
+    if action not in COORDINATOR_STEPS:
+        abort(404)
+    course = _load(course_id)
+    if action not in flow.allowed_actions(course.stage):
+        refused = flow.StepRefused(action, course.stage)
+        return render_course(course, message=refusal_message(refused), status=409)
+    form = make_step_form(action, course, submitted=True)
+    if not form.validate():
+        return render_course(course, forms={action: form}, status=422)
+    changes, facts, after = COORDINATOR_STEPS[action].save(form, course)
+    try:
+        take_step(course, action, current_user.id, form.version.data, changes, after, **facts)
+    except flow.StepRefused as refused:
+        return render_course(_load(course_id), message=refusal_message(refused), status=409)
+    except Conflict:
+        course = _load(course_id)
+        form.version.data = course.version
+        return render_course(course, forms={action: form}, message=conflict_message(), status=409)
+    flash(_("Gemt: %(step)s.", step=labels.ACTIONS[action]), "success")
+    if is_partial():
+        return render_course(_load(course_id))
+    return redirect(url_for("courses.show", course_id=course_id), 303)
+
+
+@bp.route("/courses/<int:course_id>/citizen", methods=["GET", "POST"])
+@allow("coordinator")
+def edit_citizen(course_id):
+    course = _load(course_id)
+    citizen = course.citizen
+    if request.method == "GET":
+        form = CitizenForm(obj=citizen, course=course, version=course.version)
+    else:
+        form = CitizenForm(course=course)
+    if form.validate_on_submit():
+        try:
+            save_citizen(course, form.version.data, form.citizen_fields())
+        except Conflict:
+            form.version.data = _load(course_id).version
+            form.form_errors.append(conflict_message())
+        else:
+            flash(_("Kontaktoplysningerne er gemt."), "success")
+            return redirect(url_for("courses.show", course_id=course_id), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render("courses/citizen.html", form=form, course=course, status=status)

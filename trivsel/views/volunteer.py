@@ -1,0 +1,143 @@
+"""The volunteer's own view, phone first: proposals to answer, courses, conversations."""
+
+import secrets
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from peewee import IntegrityError
+from wtforms import HiddenField, RadioField
+from wtforms.validators import ValidationError
+
+from .. import flow, labels, queries
+from ..auth import allow
+from ..course_forms import AnswerProposalForm, StepForm, date_field, not_in_future
+from ..db import database
+from ..forms import chosen, typed
+from ..models import Conversation, Proposal, now
+from ..rendering import is_partial, render
+from ..steps import Conflict, take_step
+from .courses import conflict_message, refusal_message
+
+bp = Blueprint("volunteer", __name__, url_prefix="/me")
+
+
+class ConversationForm(StepForm):
+    held_on = date_field(_l("Dato"), typed(), not_in_future, default=date.today)
+    mode = RadioField(_l("Hvor"), choices=labels.choices(labels.MODES), validators=[chosen()])
+    submission_key = HiddenField()
+
+    def validate_held_on(self, field):
+        started = self.course.started_on if self.course else None
+        if field.data and started and field.data < started:
+            raise ValidationError(_l("Datoen kan ikke ligge før forløbet startede."))
+
+
+def _own_course(course_id):
+    """A course of the current volunteer's, or a clear refusal."""
+    course = queries.course_detail(course_id)
+    if course is None or course.volunteer_id != current_user.id:
+        abort(403, _("Det forløb er ikke dit."))
+    return course
+
+
+def _home(status=200, answer_forms=None, conversation_forms=None, message=None):
+    data = queries.volunteer_home(current_user)
+    return render(
+        "volunteer/home.html",
+        status=status,
+        message=message,
+        answer_forms=answer_forms or {},
+        conversation_forms=conversation_forms or {},
+        new_key=lambda: secrets.token_urlsafe(16),
+        **data,
+    )
+
+
+@bp.route("/")
+@allow("volunteer")
+def home():
+    return _home()
+
+
+@bp.route("/proposals/<int:proposal_id>/answer", methods=["POST"])
+@allow("volunteer")
+def answer(proposal_id):
+    proposal = Proposal.get_or_none(Proposal.id == proposal_id)
+    if proposal is None or proposal.volunteer_id != current_user.id:
+        abort(403, _("Forslaget er sendt til en anden frivillig."))
+    course = queries.course_detail(proposal.course_id)
+    form = AnswerProposalForm(course=course)
+    if not form.validate():
+        return _home(status=422, answer_forms={proposal.id: form})
+    if proposal.status != "pending":
+        return _home(status=409, message=_("Du har allerede svaret på forslaget. Intet er ændret."))
+    accept = form.answer.data == "accept"
+    reason = (form.reason.data or "").strip() or None
+
+    def record_answer(updated):
+        (
+            Proposal.update(
+                status="accepted" if accept else "declined",
+                answered_at=now(),
+                decline_reason=None if accept else reason,
+            )
+            .where(Proposal.id == proposal.id)
+            .execute()
+        )
+
+    action = flow.ACCEPT if accept else flow.DECLINE
+    try:
+        take_step(course, action, current_user.id, form.version.data, after=record_answer)
+    except flow.StepRefused as refused:
+        return _home(status=409, message=refusal_message(refused))
+    except Conflict:
+        return _home(status=409, answer_forms={proposal.id: form}, message=conflict_message())
+    if accept:
+        flash(_("Tak! Koordinatoren indkalder til matchmøde."), "success")
+    else:
+        flash(_("Dit nej tak er sendt til koordinatoren."), "success")
+    return redirect(url_for("volunteer.home"), 303)
+
+
+@bp.route("/courses/<int:course_id>/conversations", methods=["GET", "POST"])
+@allow("volunteer")
+def log_conversation(course_id):
+    course = _own_course(course_id)
+    if request.method == "GET":
+        form = ConversationForm(
+            formdata=None, course=course, submission_key=secrets.token_urlsafe(16)
+        )
+        return render("volunteer/conversation.html", form=form, course=course)
+    form = ConversationForm(course=course)
+    if course.stage != flow.ACTIVE:
+        return _home(
+            status=409, message=_("Forløbet er ikke aktivt. Samtalen er ikke registreret.")
+        )
+    if not form.validate():
+        if request.form.get("from") == "form":
+            return render("volunteer/conversation.html", form=form, course=course, status=422)
+        return _home(status=422, conversation_forms={course.id: form})
+    key = form.submission_key.data or None
+    try:
+        with database.atomic():
+            Conversation.create(
+                course=course.id,
+                held_on=form.held_on.data,
+                mode=form.mode.data,
+                logged_by=current_user.id,
+                submission_key=key,
+            )
+    except IntegrityError:
+        pass  # the same form sent twice (a double tap): it is already logged once
+    message = _(
+        "Samtalen er registreret: %(day)s, %(mode)s.",
+        day=form.held_on.data.strftime("%d.%m.%Y"),
+        mode=labels.MODES[form.mode.data],
+    )
+    flash(message, "success")
+    if is_partial():
+        return _home()
+    return redirect(url_for("volunteer.home"), 303)
