@@ -271,7 +271,7 @@ class AnswerProposalForm(StepForm):
     )
     reason = TextAreaField(
         _l("Hvorfor nej tak?"),
-        validators=[optional(), max_length(300)],
+        validators=[max_length(300)],  # not Optional(): validate_reason must run when empty
         description=_l("Fx kender borgeren, har ikke tid nu. Skriv ikke om borgeren."),
     )
 

@@ -1,0 +1,68 @@
+"""Logging in and out; passwords; where each role lands."""
+
+import pytest
+
+from conftest import PASSWORD, make_user
+from trivsel.models import User
+
+
+@pytest.mark.parametrize(
+    "role, home",
+    [
+        ("coordinator", "/dashboard"),
+        ("volunteer", "/me/"),
+        ("partner", "/partner/"),
+        ("admin", "/admin/users"),
+    ],
+)
+def test_each_role_lands_on_its_home(client, auth, users, role, home):
+    response = auth.login(users[role])
+    assert response.status_code == 302
+    assert response.headers["Location"] == home
+    assert client.get(home).status_code == 200
+
+
+def test_a_wrong_password_gets_a_danish_message(client, users):
+    response = client.post("/login", data={"email": users["admin"].email, "password": "wrong"})
+    assert response.status_code == 422
+    assert "Forkert e-mail eller adgangskode." in response.get_data(as_text=True)
+    assert client.get("/admin/users").status_code == 302
+
+
+def test_an_unknown_email_gets_the_same_message(client, users):
+    response = client.post("/login", data={"email": "nobody@x.dk", "password": PASSWORD})
+    assert "Forkert e-mail eller adgangskode." in response.get_data(as_text=True)
+
+
+def test_an_inactive_user_cannot_log_in(client, app):
+    user = make_user("coordinator", "Inaktiv Person", active=False)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 422
+
+
+def test_passwords_are_hashed_with_scrypt(users):
+    stored = User.get_by_id(users["admin"].id).password_hash
+    assert stored.startswith("scrypt:")
+    assert PASSWORD not in stored
+
+
+def test_login_redirects_only_within_the_site(client, auth, users):
+    data = {"email": users["coordinator"].email, "password": PASSWORD}
+    response = client.post("/login?next=https://evil.example/", data=data)
+    assert response.headers["Location"] == "/dashboard"
+    client.token = None
+    auth.logout()
+    response = client.post("/login?next=/courses", data=data)
+    assert response.headers["Location"] == "/courses"
+
+
+def test_logout_ends_the_session(client, auth, users):
+    auth.login(users["coordinator"])
+    assert auth.logout().status_code == 302
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_a_deactivated_user_is_logged_out_on_the_next_request(client, auth, users):
+    auth.login(users["volunteer"])
+    User.update(active=False).where(User.id == users["volunteer"].id).execute()
+    assert client.get("/me/").status_code == 302

@@ -1,0 +1,83 @@
+"""CSRF on every state change, and an expired token that loses nothing."""
+
+import time
+
+import pytest
+
+from trivsel import create_app, flow
+from trivsel.models import Course
+
+
+def test_a_post_without_token_is_refused_and_changes_nothing(kit):
+    course_id = kit.to(flow.NEW)
+    response = kit.client.post(
+        f"/courses/{course_id}/steps/first_contact",
+        data={"first_contact-contacted_on": "2026-01-01", "first_contact-version": 1},
+        csrf=False,
+    )
+    assert response.status_code == 400
+    assert Course.get_by_id(course_id).stage == flow.NEW
+
+
+def test_login_needs_a_token_too(client, users):
+    response = client.post(
+        "/login", data={"email": users["admin"].email, "password": "x"}, csrf=False
+    )
+    assert response.status_code == 400
+
+
+@pytest.fixture
+def short_lived(app):
+    """The same app, with form tokens that expire after one second."""
+    app.config["WTF_CSRF_TIME_LIMIT"] = 1
+    return app
+
+
+def _expire(client):
+    client.fetch_token()
+    time.sleep(2)
+
+
+def test_an_expired_token_on_a_plain_form_keeps_what_was_typed(short_lived, kit):
+    course_id = kit.to(flow.INTAKE_SCHEDULED)
+    _expire(kit.client)
+    version = Course.get_by_id(course_id).version
+    data = {
+        "hold_intake-held_on": "2026-11-02",
+        "hold_intake-goals": "Turde gå til lægen alene",
+        "hold_intake-outcome": "matching",
+        "hold_intake-version": version,
+    }
+    response = kit.client.post(f"/courses/{course_id}/steps/hold_intake", data=data)
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "sikkerhedsnøglen er udløbet" in text
+    assert "Turde gå til lægen alene" in text  # shown, and sent again as a hidden field
+    assert 'name="hold_intake-goals" value="Turde gå til lægen alene"' in text
+    assert Course.get_by_id(course_id).stage == flow.INTAKE_SCHEDULED
+
+
+def test_an_expired_token_on_htmx_gets_a_fresh_token_and_a_message(short_lived, kit):
+    course_id = kit.to(flow.NEW)
+    _expire(kit.client)
+    response = kit.client.post(
+        f"/courses/{course_id}/steps/first_contact",
+        data={"first_contact-contacted_on": "2026-11-02", "first_contact-version": 1},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    assert "sikkerhedsnøglen er udløbet" in response.get_data(as_text=True)
+    fresh = response.headers["X-CSRF-Token"]
+    short_lived.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    again = kit.client.post(
+        f"/courses/{course_id}/steps/first_contact",
+        data={"first_contact-contacted_on": "2026-11-02", "first_contact-version": 1},
+        headers={"HX-Request": "true", "X-CSRFToken": fresh},
+    )
+    assert again.status_code == 200
+    assert Course.get_by_id(course_id).stage == flow.CONTACTED
+
+
+def test_the_default_token_outlives_a_working_day(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert app.config["WTF_CSRF_TIME_LIMIT"] >= 8 * 3600

@@ -1,0 +1,101 @@
+"""The coordinator's queues and the first-contact flag."""
+
+from datetime import date, timedelta
+
+from flowkit import days_ago
+from trivsel import flow, queries
+from trivsel.models import Course
+from trivsel.workdays import is_working_day
+
+
+def working_days_ago(n):
+    day = date.today()
+    while n:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
+def test_each_course_sits_in_its_queue(kit):
+    new = kit.to(flow.NEW)
+    intake = kit.to(flow.INTAKE_SCHEDULED)
+    matching = kit.to(flow.PROPOSED)
+    meeting = kit.to(flow.MATCH_MEETING)
+    closed = kit.to(flow.CLOSED)
+    active = kit.to(flow.ACTIVE)
+    overdue = kit.to(flow.ACTIVE)
+    Course.update(expected_end_on=date.today() - timedelta(days=1)).where(
+        Course.id == overdue
+    ).execute()
+    queues = queries.dashboard_queues()
+    ids = {key: [c.id for c in rows] for key, rows in queues.items()}
+    assert ids == {
+        "awaiting_contact": [new],
+        "intake": [intake],
+        "matching": [matching],
+        "match_meeting": [meeting],
+        "overdue": [overdue],
+        "awaiting_follow_up": [closed],
+    }
+    assert active not in sum(ids.values(), [])
+
+
+def test_waiting_is_counted_in_working_days_and_flagged_after_two(kit):
+    kit.as_("coordinator")
+    two = kit.inquiry(received_on=working_days_ago(2).isoformat(), name="To dage")
+    three = kit.inquiry(received_on=working_days_ago(3).isoformat(), name="Tre dage")
+    rows = {c.id: c for c in queries.dashboard_queues()["awaiting_contact"]}
+    assert (rows[two].waited, rows[two].flagged) == (2, False)
+    assert (rows[three].waited, rows[three].flagged) == (3, True)
+    page = kit.client.get("/dashboard").get_data(as_text=True)
+    assert page.count('class="flagged"') == 1
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(kit, app):
+    """No query per row: the same count of queries for 2 courses as for 12."""
+    from trivsel.db import database
+
+    def count_queries():
+        executed = []
+        original = database.obj.execute_sql
+
+        def spy(sql, params=None, *args, **kwargs):
+            executed.append(sql)
+            return original(sql, params, *args, **kwargs)
+
+        database.obj.execute_sql = spy
+        try:
+            assert kit.client.get("/dashboard").status_code == 200
+            assert kit.client.get("/courses").status_code == 200
+        finally:
+            database.obj.execute_sql = original
+        return len(executed)
+
+    kit.to(flow.ACTIVE)
+    kit.to(flow.NEW)
+    few = count_queries()
+    for _ in range(5):
+        kit.inquiry(received_on=days_ago(3))
+    for _ in range(5):
+        kit.to(flow.INTAKE_SCHEDULED)
+    assert count_queries() == few
+
+
+def test_course_list_search_and_filters(kit, users):
+    gerda = kit.to(flow.ACTIVE, name="Gerda")
+    kit.to(flow.NEW, name="Inge")
+    client = kit.client
+    text = client.get("/courses?q=ger").get_data(as_text=True)
+    assert "Gerda" in text and "Inge" not in text
+    text = client.get(f"/courses?q=%23{gerda}").get_data(as_text=True)
+    assert "Gerda" in text and "Inge" not in text
+    text = client.get("/courses?stage=new").get_data(as_text=True)
+    assert "Inge" in text and "Gerda" not in text
+    text = client.get(f"/courses?volunteer={users['volunteer'].id}").get_data(as_text=True)
+    assert "Gerda" in text and "Inge" not in text
+    fragment = client.get("/courses?q=ing", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "Inge" in fragment.get_data(as_text=True)
+    assert "HX-Request" in fragment.headers["Vary"]
+    assert "Ingen forløb passer" in client.get("/courses?q=zzz").get_data(as_text=True)

@@ -1,0 +1,77 @@
+"""The database: migrations match the models, init-db is safe to repeat, upgrades keep data."""
+
+import ast
+from pathlib import Path
+
+from playhouse.schema_diff import diff_models
+
+from trivsel import db
+from trivsel.db import MIGRATIONS_DIR, database, migrate, migration_runner
+from trivsel.models import MODELS, Course, User
+
+
+def test_migrations_build_exactly_the_models_schema(app):
+    assert not diff_models(database.obj, MODELS), diff_models(database.obj, MODELS)
+
+
+def test_every_migration_is_applied(app):
+    status = migration_runner().status()
+    assert status and all(m.applied for m in status)
+
+
+def test_init_db_twice_is_safe_and_keeps_data(app, runner, users):
+    first = runner.invoke(args=["init-db"])
+    assert first.exit_code == 0, first.output
+    assert "up to date" in first.output
+    second = runner.invoke(args=["init-db"])
+    assert second.exit_code == 0
+    assert User.select().count() == len(users)
+
+
+def test_migrate_on_an_empty_database_reports_it_new(app):
+    with app.app_context():
+        was_new, applied = migrate()
+    assert (was_new, applied) == (False, [])  # the fixture already migrated
+
+
+def _calls_in_up(path):
+    tree = ast.parse(path.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "up":
+            for call in ast.walk(node):
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+                    yield call.func.attr
+                if isinstance(call, ast.Constant) and isinstance(call.value, str):
+                    yield call.value.upper()
+
+
+def test_no_migration_drops_data_on_the_way_up():
+    """An upgrade never loses data: up() may add and change, never drop."""
+    for path in sorted(Path(MIGRATIONS_DIR).glob("[0-9]*.py")):
+        words = list(_calls_in_up(path))
+        assert "drop_table" not in words, path.name
+        assert "drop_column" not in words, path.name
+        assert not any("DROP " in w or "DELETE " in w for w in words), path.name
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app):
+    if not db.is_sqlite():
+        return
+    pragma = lambda name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+    assert pragma("journal_mode") == "wal"
+    assert pragma("foreign_keys") == 1
+    assert pragma("busy_timeout") == 5000
+
+
+def test_foreign_keys_are_enforced(app):
+    import pytest
+    from peewee import IntegrityError
+
+    with pytest.raises(IntegrityError), database.atomic():
+        Course.create(
+            stage="new",
+            received_on="2026-01-01",
+            channel="phone",
+            initiated_by="citizen",
+            volunteer=9999,
+        )

@@ -1,0 +1,50 @@
+"""The demo tells the report's five stories at different steps."""
+
+from trivsel import flow
+from trivsel.demo import DEMO_PASSWORD, load_demo
+from trivsel.models import Citizen, Conversation, Course, User
+
+
+def test_the_five_stories_at_different_steps(app):
+    assert load_demo() is True
+    stages = {c.citizen.name: c.stage for c in Course.select(Course, Citizen).join(Citizen)}
+    assert stages == {
+        "Inge": flow.FOLLOWED_UP,
+        "Lene": flow.CLOSED,
+        "Gerda": flow.ACTIVE,
+        "Jens": flow.INTAKE_SCHEDULED,
+        "Søren": flow.PROPOSED,
+    }
+    assert Course.select().where(Course.citizen.is_null()).count() == 2  # anonymous inquiries
+    assert Conversation.select().count() > 30
+    roles = {u.role for u in User.select()}
+    assert roles == {"coordinator", "volunteer", "partner", "admin"}
+
+
+def test_loading_twice_changes_nothing(app):
+    assert load_demo() is True
+    courses = Course.select().count()
+    assert load_demo() is False
+    assert Course.select().count() == courses
+
+
+def test_make_run_path_init_db_with_demo_and_logins(app, runner, client):
+    from trivsel.db import database
+
+    # Start from an empty schema, as `make run` does on a new machine.
+    database.drop_tables(list(reversed(__import__("trivsel.models").models.MODELS)))
+    database.execute_sql('DROP TABLE IF EXISTS "schema_migration"')
+    result = runner.invoke(args=["init-db", "--demo-if-new"])
+    assert result.exit_code == 0, result.output
+    assert "demo data loaded" in result.output
+    logins = runner.invoke(args=["demo-logins"])
+    assert "koordinator@trivsel.example" in logins.output and DEMO_PASSWORD in logins.output
+    response = client.post(
+        "/login", data={"email": "koordinator@trivsel.example", "password": DEMO_PASSWORD}
+    )
+    assert response.headers["Location"] == "/dashboard"
+    page = client.get("/dashboard").get_data(as_text=True)
+    for name in ("Gerda", "Lene", "Jens", "Søren"):
+        assert name in page
+    # The demo's anonymous call waited three working days: flagged.
+    assert "Over 2 dage" in page
