@@ -75,3 +75,25 @@ def test_foreign_keys_are_enforced(app):
             initiated_by="citizen",
             volunteer=9999,
         )
+
+
+def test_an_upgrade_keeps_the_data_of_the_version_before(app):
+    """Roll back to the first schema, store an inquiry, upgrade: the inquiry is intact."""
+    runner = migration_runner()
+    applied = [m.name for m in runner.status() if m.applied]
+    if len(applied) < 2:
+        return
+    runner.down(applied[1])  # back to the first migration
+    database.execute_sql(
+        "INSERT INTO course (branch, stage, version, received_on, channel, initiated_by,"
+        " created_at, updated_at) VALUES ('main', 'new', 1, '2026-01-05', 'phone', 'citizen',"
+        " '2026-01-05 10:00:00', '2026-01-05 10:00:00')"
+    )
+    assert runner.up() == applied[1:]
+    course = Course.get()
+    assert (course.received_on.isoformat(), course.channel, course.stage) == (
+        "2026-01-05",
+        "phone",
+        "new",
+    )
+    assert not diff_models(database.obj, MODELS)

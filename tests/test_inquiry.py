@@ -102,3 +102,26 @@ def test_bad_input_is_refused_at_the_field_and_keeps_the_rest(
     assert 'value="30 40 50 60"' in text  # what was typed elsewhere is kept
     assert Course.select().count() == 0
     assert Citizen.select().count() == 0
+
+
+def test_a_double_submit_registers_one_inquiry(client, coordinator):
+    data = valid(submission_key="form-1")
+    first = client.post("/inquiries/new", data=data)
+    second = client.post("/inquiries/new", data=data)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert Course.select().count() == 1
+    assert Citizen.select().count() == 1
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "var allerede registreret" in page
+    client.post("/inquiries/new", data=valid(submission_key="form-2"))
+    assert Course.select().count() == 2
+
+
+def test_the_form_carries_a_fresh_submission_key(client, coordinator):
+    import re
+
+    keys = {
+        re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
+        for page in (client.get("/inquiries/new").get_data(as_text=True) for _ in range(2))
+    }
+    assert len(keys) == 2

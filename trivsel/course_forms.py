@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateTimeLocalField,
     EmailField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -112,6 +113,7 @@ class InquiryForm(CitizenFieldsMixin, Form):
     )
     branch = SelectField(_l("Del af ordningen"), validators=[chosen()])
     birth_year = year_field(_l("Fødselsår"))
+    submission_key = HiddenField()
     target_group = SelectField(
         _l("Målgruppe"),
         choices=[SelectChoice("", _l("Ikke oplyst"))] + labels.choices(labels.TARGET_GROUPS),

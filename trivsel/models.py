@@ -99,6 +99,8 @@ class Course(BaseModel):
 
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
+    # A key sent with the new-inquiry form, so a double submit registers one inquiry.
+    submission_key = CharField(max_length=64, null=True, unique=True)
 
 
 class Proposal(BaseModel):

@@ -1,5 +1,7 @@
 """Taking a step on a course: the flow decides, one transaction saves, plugins hear of it."""
 
+from peewee import IntegrityError
+
 from . import flow
 from .db import database
 from .models import Citizen, Course, CourseEvent, now
@@ -51,17 +53,33 @@ def _save(course, version, **changes):
         raise Conflict()
 
 
-def register_inquiry(actor, citizen_fields, **facts):
+def register_inquiry(actor, citizen_fields, submission_key=None, **facts):
     """Save a new inquiry (a course in stage NEW), with a citizen row only when the citizen
-    gave something to reach them by: an anonymous inquiry stores no personal data."""
-    with database.atomic():
-        citizen = None
-        if any(citizen_fields.values()):
-            citizen = Citizen.create(**citizen_fields)
-        course = Course.create(citizen=citizen, stage=flow.NEW, **facts)
-        CourseEvent.create(course=course, actor=actor, action="inquiry", stage=flow.NEW)
+    gave something to reach them by: an anonymous inquiry stores no personal data.
+
+    Returns (course, created). The same `submission_key` twice (a double submit) returns the
+    course the first one registered, with created False.
+    """
+    if submission_key:
+        existing = Course.get_or_none(Course.submission_key == submission_key)
+        if existing is not None:
+            return existing, False
+    try:
+        with database.atomic():
+            citizen = None
+            if any(citizen_fields.values()):
+                citizen = Citizen.create(**citizen_fields)
+            course = Course.create(
+                citizen=citizen, stage=flow.NEW, submission_key=submission_key, **facts
+            )
+            CourseEvent.create(course=course, actor=actor, action="inquiry", stage=flow.NEW)
+    except IntegrityError:
+        if not submission_key:
+            raise
+        # The twin request committed first.
+        return Course.get(Course.submission_key == submission_key), False
     get_plugins().notify("trivsel_inquiry_received", course=course)
-    return course
+    return course, True
 
 
 def save_citizen(course, version, fields):

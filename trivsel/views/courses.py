@@ -1,5 +1,6 @@
 """The coordinator's screens: new inquiry, course list, course page and its steps."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -265,10 +266,12 @@ def new_inquiry():
     form = InquiryForm(branches=branches.values())
     if request.method == "GET":
         form.branch.data = "main"
+        form.submission_key.data = secrets.token_urlsafe(16)
     if form.validate_on_submit():
-        course = register_inquiry(
+        course, created = register_inquiry(
             current_user.id,
             form.citizen_fields(),
+            submission_key=form.submission_key.data or None,
             received_on=form.received_on.data,
             channel=form.channel.data,
             initiated_by=form.initiated_by.data,
@@ -276,7 +279,10 @@ def new_inquiry():
             birth_year=form.birth_year.data,
             target_group=form.target_group.data or None,
         )
-        flash(_("Henvendelsen er registreret som forløb nr. %(id)s.", id=course.id), "success")
+        if created:
+            flash(_("Henvendelsen er registreret som forløb nr. %(id)s.", id=course.id), "success")
+        else:
+            flash(_("Henvendelsen var allerede registreret som forløb nr. %(id)s.", id=course.id))
         return redirect(url_for("courses.show", course_id=course.id), 303)
     status = 422 if form.errors else 200
     return render("courses/new_inquiry.html", form=form, status=status)

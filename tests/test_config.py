@@ -1,0 +1,36 @@
+"""Configuration: defaults, instance/config.py, then TRIVSEL_* environment variables."""
+
+from trivsel import config, create_app
+
+
+def test_environment_variables_are_parsed():
+    settings = config.from_environment(
+        {
+            "TRIVSEL_DATABASE_URL": "postgresql://u@h/db",
+            "TRIVSEL_FIRST_CONTACT_FLAG_DAYS": "3",
+            "TRIVSEL_DISABLED_PLUGINS": "a, b,,",
+            "TRIVSEL_SECRET_KEY": "",
+            "UNRELATED": "x",
+        }
+    )
+    assert settings == {
+        "DATABASE_URL": "postgresql://u@h/db",
+        "FIRST_CONTACT_FLAG_DAYS": 3,
+        "DISABLED_PLUGINS": ("a", "b"),
+    }
+
+
+def test_the_environment_overrides_the_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRIVSEL_COURSE_EXPECTED_WEEKS", "10")
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert app.config["COURSE_EXPECTED_WEEKS"] == 10
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "da"
+
+
+def test_sqlite_in_the_instance_folder_by_default(tmp_path, monkeypatch):
+    from trivsel.db import database_url
+
+    monkeypatch.delenv("TRIVSEL_DATABASE_URL", raising=False)
+    app = create_app({"TESTING": True, "SECRET_KEY": "x"})
+    assert database_url(app).startswith("sqlite:///")
+    assert database_url(app).endswith("/instance/trivsel.db")
