@@ -1,8 +1,8 @@
 """Logging in and out; passwords; where each role lands."""
 
 import pytest
-
 from conftest import PASSWORD, make_user
+
 from trivsel.models import User
 
 

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from flowkit import days_ago
+
 from trivsel import flow, queries
 from trivsel.models import Course
 from trivsel.workdays import is_working_day

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from flowkit import days_ago
+
 from trivsel import flow
 from trivsel.models import Conversation, Course, Proposal
 

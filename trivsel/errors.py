@@ -51,10 +51,16 @@ def http_error(error):
     }
     # A message given to abort() in Danish wins over the generic one.
     description = error.description if error.description != type(error).description else None
-    message = description or messages.get(error.code, error.name)
+    fallback = _("Der opstod en fejl. Intet er gemt; prøv igen.")
+    message = description or messages.get(error.code, fallback)
     return _error_page(error.code, message)
 
 
+def server_error(error):
+    return _error_page(500, _("Der opstod en fejl på serveren. Intet er gemt; prøv igen."))
+
+
 def init_app(app):
+    app.register_error_handler(500, server_error)
     app.register_error_handler(CSRFError, csrf_expired)
     app.register_error_handler(HTTPException, http_error)

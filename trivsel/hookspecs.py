@@ -66,6 +66,7 @@ def trivsel_inquiry_received(course: Course) -> None:
     """A new inquiry was registered.
 
     :param course: the saved course, in stage ``"new"``.
+    :return: nothing; a returned value is ignored.
 
     Called once, after the inquiry is saved, whatever screen or plugin registered it.
     """
@@ -78,6 +79,7 @@ def trivsel_course_stage_changed(course: Course, action: str, old_stage: str) ->
     :param course: the course after the step (``course.stage`` is the new stage).
     :param action: the step taken, one of ``trivsel.flow.ACTIONS``.
     :param old_stage: the stage before the step.
+    :return: nothing; a returned value is ignored.
 
     Called after every step that is saved, including steps that keep the stage (rescheduling
     an intake). A course that closes arrives here with ``course.stage == "closed"``.

@@ -45,6 +45,20 @@ class Plugins:
             raise PluginLoadError(
                 f"Plugin {name!r} ({source}) could not be registered: {exc}"
             ) from exc
+        # Hooks are called one implementation at a time (see _call_each), which would skip
+        # a wrapper's code silently: refuse it at start-up instead.
+        wrappers = sorted(
+            caller.name
+            for caller in self.manager.get_hookcallers(plugin) or []
+            for impl in caller.get_hookimpls()
+            if impl.plugin_name == name and (impl.wrapper or impl.hookwrapper)
+        )
+        if wrappers:
+            self.manager.unregister(name=name)
+            raise PluginLoadError(
+                f"Plugin {name!r} ({source}): hook wrappers are not supported "
+                f"({', '.join(wrappers)})"
+            )
         self.sources[name] = source
 
     def unregister(self, name):
@@ -55,7 +69,11 @@ class Plugins:
         try:
             self.manager.check_pending()
         except pluggy.PluginValidationError as exc:
-            raise PluginLoadError(f"Plugin {exc.plugin!r}: {exc}") from exc
+            # exc.plugin is the plugin object; name it as it was registered.
+            name = self.manager.get_name(exc.plugin)
+            raise PluginLoadError(
+                f"Plugin {name!r} ({self.sources.get(name, '?')}): {exc}"
+            ) from exc
 
     def listing(self):
         """Each plugin: name, where it came from, the hooks it implements."""
@@ -139,6 +157,10 @@ def _folder_plugins(folder):
 
 def _load_file(name, path):
     module_name = f"trivsel_plugins.{name}"
+    # Another app in this process (tests) may have loaded a plugin of this name, maybe from
+    # another folder: forget it and its submodules so this one is loaded from `path`.
+    for loaded in [m for m in sys.modules if m == module_name or m.startswith(module_name + ".")]:
+        del sys.modules[loaded]
     try:
         spec = importlib.util.spec_from_file_location(
             module_name,

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -36,13 +36,16 @@ def navigation():
     ]
 
 
-def danish_date(value, format="medium"):
+def danish_date(value):
+    """A date (or date and time) in the user's language: "26. nov. 2026" in Danish."""
     if not value:
         return ""
+    locale = get_locale()
     # Times are stored as local wall-clock times, so they are shown without conversion.
+    day = format_date(value, "medium", locale=locale)
     if hasattr(value, "hour"):
-        return format_datetime(value, "d. MMM yyyy, HH:mm", locale=get_locale())
-    return format_date(value, "d. MMM yyyy" if format == "medium" else format, locale=get_locale())
+        return f"{day}, {format_time(value, 'short', locale=locale)}"
+    return day
 
 
 def init_app(app):

@@ -39,7 +39,10 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            session.clear()
+            language = session.get("language")
+            session.clear()  # a fresh session at login (no fixation), keeping the language
+            if language:
+                session["language"] = language
             login_user(user)
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")) or home_url(user))

@@ -19,6 +19,7 @@ from ..forms import chosen, typed
 from ..models import Conversation, Proposal, now
 from ..rendering import is_partial, render
 from ..steps import Conflict, take_step
+from ..templating import danish_date
 from .courses import conflict_message, refusal_message
 
 bp = Blueprint("volunteer", __name__, url_prefix="/me")
@@ -47,6 +48,7 @@ def _home(status=200, answer_forms=None, conversation_forms=None, message=None):
     data = queries.volunteer_home(current_user)
     return render(
         "volunteer/home.html",
+        "volunteer/_home.html",
         status=status,
         message=message,
         answer_forms=answer_forms or {},
@@ -134,7 +136,7 @@ def log_conversation(course_id):
         pass  # the same form sent twice (a double tap): it is already logged once
     message = _(
         "Samtalen er registreret: %(day)s, %(mode)s.",
-        day=form.held_on.data.strftime("%d.%m.%Y"),
+        day=danish_date(form.held_on.data),
         mode=labels.MODES[form.mode.data],
     )
     flash(message, "success")
