@@ -1,11 +1,13 @@
 """Command-line tasks: create or upgrade the database, load the demo, manage users."""
 
 import click
+from flask.cli import AppGroup, with_appcontext
 
 from . import db
 
 
 @click.command("init-db")
+@with_appcontext
 @click.option("--demo-if-new", is_flag=True, help="Load the demo data when the database is new.")
 def init_db_command(demo_if_new):
     """Create the database, or upgrade it to the newest schema. Safe to run twice."""
@@ -21,6 +23,7 @@ def init_db_command(demo_if_new):
 
 
 @click.command("load-demo")
+@with_appcontext
 def load_demo_command():
     """Load the demo data (the report's five stories) into the configured database."""
     from .demo import load_demo
@@ -32,6 +35,7 @@ def load_demo_command():
 
 
 @click.command("demo-logins")
+@with_appcontext
 def demo_logins_command():
     """Print the demo logins."""
     from .demo import DEMO_PASSWORD, DEMO_USERS
@@ -42,6 +46,7 @@ def demo_logins_command():
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option(
@@ -60,6 +65,77 @@ def create_user_command(email, name, role, password):
     click.echo(f"created {role} {email}")
 
 
+report_group = AppGroup("report", help="Reports for the funder.")
+
+
+@report_group.command("annual")
+@click.option("--branch", default="main", show_default=True, help="A branch key, or 'all'.")
+@click.option("--year-start", default=None, help="MM-DD; default TRIVSEL_PROJECT_YEAR_START.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+def report_annual_command(branch, year_start, fmt):
+    """The annual figures, one per project year that has any data."""
+    from flask import current_app
+
+    from . import statistics
+    from .plugins import get_plugins
+
+    try:
+        month_day = statistics.parse_year_start(
+            year_start or current_app.config["PROJECT_YEAR_START"]
+        )
+    except ValueError:
+        raise click.BadParameter("use MM-DD, e.g. 09-01", param_hint="--year-start") from None
+    if branch != statistics.ALL and branch not in get_plugins().branches():
+        raise click.BadParameter(f"unknown branch {branch!r}", param_hint="--branch")
+    with db.database.connection_context():
+        rows = [f.as_dict() for f in statistics.annual_figures(branch, month_day)]
+    click.echo(statistics.render_rows(rows, fmt), nl=False)
+
+
+@click.command("import-history")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True))
+def import_history_command(path):
+    """Import history from an .xlsx workbook or a folder of three CSV files. All or nothing."""
+    from . import history
+    from .plugins import get_plugins
+
+    with db.database.connection_context():
+        try:
+            result = history.import_history(history.read_path(path), get_plugins().branches())
+        except history.ImportRefused as refused:
+            raise click.ClickException(f"import refused, nothing changed: {refused}") from None
+    click.echo(
+        f"imported {result.inquiries} inquiries, {result.courses} courses, "
+        f"{result.conversations} conversations"
+    )
+    if result.skipped:
+        click.echo(f"skipped {len(result.skipped)} inquiries already imported")
+
+
+@click.command("export-history")
+@with_appcontext
+@click.argument("path", type=click.Path(file_okay=False))
+def export_history_command(path):
+    """Write inquiries.csv, courses.csv and conversations.csv into PATH."""
+    from . import history
+
+    with db.database.connection_context():
+        counts = history.export_folder(path)
+    click.echo(", ".join(f"{n} {table}" for table, n in counts.items()) + f" written to {path}")
+
+
+COMMANDS = (
+    init_db_command,
+    load_demo_command,
+    demo_logins_command,
+    create_user_command,
+    report_group,
+    import_history_command,
+    export_history_command,
+)
+
+
 def init_app(app):
-    for command in (init_db_command, load_demo_command, demo_logins_command, create_user_command):
+    for command in COMMANDS:
         app.cli.add_command(command)

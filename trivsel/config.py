@@ -19,6 +19,9 @@ DEFAULTS = {
     "FIRST_CONTACT_FLAG_DAYS": 2,
     # Expected length of a course (a guideline, not a limit: 5.1.7).
     "COURSE_EXPECTED_WEEKS": 13,
+    # The project year's first day (MM-DD) for the annual report; the report's project began
+    # on 1 September.
+    "PROJECT_YEAR_START": "01-01",
     # Plugins: folder of local plugins, and plugin names not to load.
     "PLUGINS_DIR": None,  # None: the plugins/ folder beside the package
     "DISABLED_PLUGINS": (),
@@ -33,6 +36,7 @@ _ENV = {
     "PLUGINS_DIR": str,
     "DISABLED_PLUGINS": lambda value: tuple(v.strip() for v in value.split(",") if v.strip()),
     "WTF_CSRF_TIME_LIMIT": int,
+    "PROJECT_YEAR_START": str,
 }
 
 

@@ -6,7 +6,7 @@ from . import flow
 from .auth import hash_password
 from .db import database
 from .models import Citizen, Conversation, Course, CourseEvent, Proposal, User
-from .workdays import is_working_day
+from .workdays import is_working_day, working_days_between
 
 DEMO_PASSWORD = "trivsel-demo"
 DEMO_USERS = [
@@ -57,8 +57,18 @@ class _Story:
         self.event(action, day, actor)
         return self
 
+    def first_contact(self, day):
+        waited = working_days_between(self.course.received_on, day)
+        return self.step(
+            flow.FIRST_CONTACT,
+            day,
+            stage=flow.CONTACTED,
+            first_contact_on=day,
+            first_contact_working_days=waited,
+        )
+
     def intake(self, contacted, held, outcome="matching"):
-        self.step(flow.FIRST_CONTACT, contacted, stage=flow.CONTACTED, first_contact_on=contacted)
+        self.first_contact(contacted)
         stage = flow.INTAKE_OUTCOMES[outcome]
         changes = {"intake_held_on": held, "intake_outcome": outcome}
         if outcome != "matching":
@@ -225,12 +235,7 @@ def load_demo(today=None):
             birth_year=today.year - 23,
             target_group="young_adult",
         )
-        jens.step(
-            flow.FIRST_CONTACT,
-            _working_days_before(today, 1),
-            stage=flow.CONTACTED,
-            first_contact_on=_working_days_before(today, 1),
-        )
+        jens.first_contact(_working_days_before(today, 1))
         jens.step(
             flow.SCHEDULE_INTAKE,
             _working_days_before(today, 1),

@@ -40,6 +40,7 @@ ACTIONS = {
     flow.FOLLOW_UP: _l("Opfølgende samtale"),
     flow.WITHDRAW: _l("Borgeren trækker sig"),
     "inquiry": _l("Henvendelse modtaget"),
+    "imported": _l("Indlæst fra historik"),
 }
 
 QUEUES = {

@@ -62,22 +62,27 @@ class Course(BaseModel):
     """
 
     citizen = ForeignKeyField(Citizen, null=True, unique=True, on_delete="SET NULL")
+    ref = CharField(max_length=64, null=True, unique=True)  # a reference from imported history
     branch = CharField(max_length=40, default="main", index=True)
     stage = CharField(max_length=30, index=True)
     version = IntegerField(default=1)  # optimistic locking: two people saving at once
 
     # Inquiry (henvendelse)
     received_on = DateField(index=True)
-    channel = CharField(max_length=20)
+    channel = CharField(max_length=20, null=True)  # unknown in some imported history
     initiated_by = CharField(max_length=20)
     birth_year = IntegerField(null=True)
     target_group = CharField(max_length=40, null=True)
 
     # Intake (startsamtale)
     first_contact_on = DateField(null=True)
+    # Working days from inquiry to first contact, counted when it is recorded (Danish holidays
+    # cannot be counted in SQL), so the statistics can take median and percentiles in SQL.
+    first_contact_working_days = IntegerField(null=True)
     intake_scheduled_at = DateTimeField(null=True)
     intake_held_on = DateField(null=True)
     intake_outcome = CharField(max_length=30, null=True)
+    who5_intake = IntegerField(null=True)  # WHO-5 wellbeing score 0-100, when the citizen agreed
 
     # The course itself (forløb)
     volunteer = ForeignKeyField(User, null=True, backref="courses", on_delete="RESTRICT")
@@ -96,6 +101,7 @@ class Course(BaseModel):
     felt_heard = BooleanField(null=True)
     quality_of_life = CharField(max_length=10, null=True)  # better, same, worse
     follow_on_contact = BooleanField(null=True)
+    who5_follow_up = IntegerField(null=True)
 
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
@@ -124,7 +130,7 @@ class Conversation(BaseModel):
 
     course = ForeignKeyField(Course, backref="conversations", on_delete="CASCADE")
     held_on = DateField(index=True)
-    mode = CharField(max_length=20)  # home, phone, outside
+    mode = CharField(max_length=20, null=True)  # home, phone, outside; unknown in some history
     logged_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     logged_at = DateTimeField(default=now)
     # A key sent with the form, so a double tap logs one conversation, not two.

@@ -28,6 +28,7 @@ from ..models import Citizen, Course, Proposal, now
 from ..plugins import get_plugins
 from ..rendering import is_partial, render
 from ..steps import Conflict, register_inquiry, save_citizen, take_step
+from ..workdays import working_days_between
 
 bp = Blueprint("courses", __name__)
 
@@ -60,7 +61,15 @@ class StepSpec:
 
 
 def _first_contact(form, course):
-    return {"first_contact_on": form.contacted_on.data}, {}, None
+    contacted = form.contacted_on.data
+    return (
+        {
+            "first_contact_on": contacted,
+            "first_contact_working_days": working_days_between(course.received_on, contacted),
+        },
+        {},
+        None,
+    )
 
 
 def _schedule_intake(form, course):
