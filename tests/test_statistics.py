@@ -143,3 +143,32 @@ def test_the_command_uses_the_configured_year_start(history, runner, app):
 def test_the_command_refuses_bad_options(app, runner):
     assert runner.invoke(args=["report", "annual", "--year-start", "31-12"]).exit_code != 0
     assert runner.invoke(args=["report", "annual", "--branch", "nope"]).exit_code != 0
+
+
+def test_the_figures_beside_the_table(app, history):
+    from trivsel import annual_report
+    from trivsel.models import Course
+
+    # Working days to first contact are kept when recorded; history has none, so set some.
+    Course.update(first_contact_working_days=3).where(Course.ref.in_(["A1", "A2"])).execute()
+    Course.update(first_contact_working_days=10).where(Course.ref == "A3").execute()
+    Course.update(who5_intake=40, who5_follow_up=60, followed_up_on="2013-09-10").where(
+        Course.ref == "A1"
+    ).execute()
+    with app.test_request_context():
+        report = annual_report.build(SEPTEMBER, app.extensions["trivsel.plugins"].branches())
+        goals = [(str(g.label), str(g.target), str(g.actual), g.met) for g in report.goals]
+    y1, y2, y4 = date(2012, 9, 1), date(2013, 9, 1), date(2015, 9, 1)
+    assert [key for key, _, _ in report.tables] == ["main", "youth", "all"]
+    assert report.by_source[y1] == {"citizen": 1, "professional": 1, "relative": 1}
+    assert report.by_outcome[y2] == {"course": 2, "referred_elsewhere": 1}
+    assert report.by_outcome[y4] == {"pending": 1}
+    assert report.waits == {y1: (3.0, 10)}  # median of 3, 3, 10; 90th percentile 10
+    # Course lengths in days of the courses ending in the year: A5 606, A7 228.
+    assert report.lengths[y4] == (417.0, 606)
+    assert report.who5 == {y2: (1, 20.0)}
+    assert goals == [
+        ("Samtaler pr. borger pr. år", "1-10", "4 af 4 år", True),
+        ("Borgere i forløb i hele perioden", "mindst 35", "4", False),
+        ("Kontakt til andet frivilligt tilbud bagefter", "75 %", "50 %", False),
+    ]

@@ -22,6 +22,11 @@ DEFAULTS = {
     # The project year's first day (MM-DD) for the annual report; the report's project began
     # on 1 September.
     "PROJECT_YEAR_START": "01-01",
+    # The scheme's goals (report 5.1.1): conversations per citizen a year, citizens over the
+    # project period, share with contact to another voluntary offer afterwards.
+    "GOAL_CONVERSATIONS_PER_CITIZEN": (1, 10),
+    "GOAL_CITIZENS": 35,
+    "GOAL_FOLLOW_ON_PERCENT": 75,
     # Plugins: folder of local plugins, and plugin names not to load.
     "PLUGINS_DIR": None,  # None: the plugins/ folder beside the package
     "DISABLED_PLUGINS": (),
@@ -37,6 +42,8 @@ _ENV = {
     "DISABLED_PLUGINS": lambda value: tuple(v.strip() for v in value.split(",") if v.strip()),
     "WTF_CSRF_TIME_LIMIT": int,
     "PROJECT_YEAR_START": str,
+    "GOAL_CITIZENS": int,
+    "GOAL_FOLLOW_ON_PERCENT": int,
 }
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from . import flow, labels
 from .auth import allowed_roles
+from .course_forms import WHO5_FIELDS, WHO5_INTRO
 from .rendering import is_partial
 
 HTMX_FILE = "vendor/htmx-2.0.11.min.js"
@@ -56,6 +57,8 @@ def init_app(app):
         htmx_file=HTMX_FILE,
         today=date.today,
         is_partial=is_partial,
+        who5_fields=WHO5_FIELDS,
+        who5_intro=WHO5_INTRO,
         get_locale=get_locale,
     )
     app.jinja_env.filters["day"] = danish_date

@@ -78,7 +78,11 @@ def _schedule_intake(form, course):
 
 def _hold_intake(form, course):
     outcome = form.outcome.data
-    changes = {"intake_held_on": form.held_on.data, "intake_outcome": outcome}
+    changes = {
+        "intake_held_on": form.held_on.data,
+        "intake_outcome": outcome,
+        "who5_intake": form.who5_score(),
+    }
     if outcome != "matching":
         changes["ended_on"] = form.held_on.data
     goals = (form.goals.data or "").strip() or None
@@ -173,6 +177,7 @@ def _follow_up(form, course):
         "felt_heard": form.felt_heard.data == "yes",
         "quality_of_life": form.quality_of_life.data,
         "follow_on_contact": form.follow_on_contact.data == "yes",
+        "who5_follow_up": form.who5_score(),
     }
     return changes, {}, None
 
