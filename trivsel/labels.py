@@ -122,6 +122,14 @@ PROPOSAL_STATUSES = {
 
 YES_NO = {"yes": _l("Ja"), "no": _l("Nej")}
 
+# What a citizen can consent to, item by item (plugins may record items of their own).
+CONSENT_ITEMS = {
+    "share_contact": _l("Kontaktoplysninger må gives videre til ordningen"),
+    "share_considerations": _l("Særlige hensyn må gives videre (fx demens)"),
+    "who5": _l("WHO-5-besvarelser må registreres"),
+    "follow_up_call": _l("Må kontaktes til en opfølgende samtale"),
+}
+
 
 def choices(mapping):
     """WTForms choices from one of the mappings above."""

@@ -147,4 +147,23 @@ class CourseEvent(BaseModel):
     stage = CharField(max_length=30)
 
 
-MODELS = [User, Citizen, Course, Proposal, Conversation, CourseEvent]
+class Consent(BaseModel):
+    """What the citizen agreed to, item by item, with the date and where it was given.
+
+    Items are codes (see `trivsel.labels.CONSENT_ITEMS`; plugins may add their own). A
+    withdrawal is dated, not deleted, so the consent can be proven and its end too.
+    """
+
+    course = ForeignKeyField(Course, backref="consents", on_delete="CASCADE")
+    item = CharField(max_length=40)
+    given = BooleanField(default=True)
+    recorded_on = DateField()
+    source = CharField(max_length=60)  # e.g. "intake", "follow_up", "referral:<plugin>"
+    recorded_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    withdrawn_on = DateField(null=True)
+
+    class Meta:
+        indexes = ((("course", "item"), False),)
+
+
+MODELS = [User, Citizen, Course, Proposal, Conversation, CourseEvent, Consent]
