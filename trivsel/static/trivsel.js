@@ -47,6 +47,18 @@
     }
   });
 
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // A validation error swapped the pressed button away: continue at the first field to fix.
+    if (event.detail.xhr && event.detail.xhr.status === 422) {
+      const field = document.querySelector(
+        ".has-error input:not([type=hidden]), .has-error select, .has-error textarea"
+      );
+      if (field) {
+        field.focus();
+      }
+    }
+  });
+
   document.addEventListener("htmx:responseError", function (event) {
     showMessage(event.detail.xhr.responseText);
   });
