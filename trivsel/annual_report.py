@@ -39,7 +39,7 @@ class AnnualReport:
     by_source: dict = field(default_factory=dict)  # {start: {source: n}}
     by_outcome: dict = field(default_factory=dict)
     waits: dict = field(default_factory=dict)  # {start: (median, p90)} in working days
-    lengths: dict = field(default_factory=dict)  # {start: (ended, mean days, median days)}
+    lengths: dict = field(default_factory=dict)  # {start: (median days, 90th percentile days)}
     volunteers: dict = field(default_factory=dict)  # {start: (active, new)}
     who5: dict = field(default_factory=dict)  # {start: (pairs, mean change)}
 

@@ -27,6 +27,8 @@ DEFAULTS = {
     "GOAL_CONVERSATIONS_PER_CITIZEN": (1, 10),
     "GOAL_CITIZENS": 35,
     "GOAL_FOLLOW_ON_PERCENT": 75,
+    # The largest request accepted: the history upload's spreadsheets.
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
     # Plugins: folder of local plugins, and plugin names not to load.
     "PLUGINS_DIR": None,  # None: the plugins/ folder beside the package
     "DISABLED_PLUGINS": (),

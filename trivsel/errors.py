@@ -1,6 +1,6 @@
 """Error pages in Danish; an expired CSRF token keeps what the user typed."""
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
@@ -48,6 +48,10 @@ def http_error(error):
         404: _("Siden findes ikke."),
         405: _("Handlingen er ikke tilladt her."),
         409: _("Handlingen kan ikke gennemføres nu. Intet er ændret."),
+        413: _(
+            "Det sendte fylder for meget (højst %(mb)s MB ad gangen). Intet er ændret.",
+            mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024),
+        ),
     }
     # A message given to abort() in Danish wins over the generic one.
     description = error.description if error.description != type(error).description else None

@@ -23,6 +23,7 @@ def navigation():
         ("dashboard.index", _l("Overblik")),
         ("courses.index", _l("Forløb")),
         ("courses.new_inquiry", _l("Ny henvendelse")),
+        ("statistics.index", _l("Statistik")),
         ("volunteer.home", _l("Mine forløb")),
         ("partner.home", _l("Forside")),
         ("admin.users", _l("Brugere")),
