@@ -66,3 +66,10 @@ def test_a_deactivated_user_is_logged_out_on_the_next_request(client, auth, user
     auth.login(users["volunteer"])
     User.update(active=False).where(User.id == users["volunteer"].id).execute()
     assert client.get("/me/").status_code == 302
+
+
+def test_every_response_carries_the_security_headers(client):
+    response = client.get("/login")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

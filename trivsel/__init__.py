@@ -74,9 +74,10 @@ def configure_i18n(app):
 
 
 def configure_security(app):
-    from . import auth
+    from . import auth, headers
 
     auth.init_app(app)
+    headers.init_app(app)
 
 
 def configure_htmx(app):

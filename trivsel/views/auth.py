@@ -16,8 +16,16 @@ bp = Blueprint("auth", __name__)
 
 
 class LoginForm(Form):
-    email = EmailField(_l("E-mail"), validators=[required(), max_length(254)])
-    password = PasswordField(_l("Adgangskode"), validators=[required(), max_length(200)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[required(), max_length(254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Adgangskode"),
+        validators=[required(), max_length(200)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 def _safe_next(target):
