@@ -3,8 +3,9 @@
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField
+from wtforms import DateField, HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 # WTForms' built-in messages (English in WTForms), said in Danish through our catalogue.
 BUILTIN_MESSAGES = {
@@ -77,3 +78,10 @@ def date_field(label, *validators, **kwargs):
 
 def year_field(label):
     return IntegerField(label, validators=[optional()])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (rendered as a fieldset by the forms macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
