@@ -1,6 +1,6 @@
 """The base form: Danish messages for WTForms' own validators, and shared fields."""
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectMultipleField
@@ -26,7 +26,9 @@ class _Translations:
         return str(message) if message is not None else gettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        # WTForms formats the result itself (with names like %(value)s), so the catalogue's
+        # text is returned unformatted.
+        return get_translations().ngettext(singular, plural, n)
 
 
 class Form(FlaskForm):

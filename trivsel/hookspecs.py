@@ -308,8 +308,8 @@ def trivsel_template_slot(slot: str, context: dict[str, Any]) -> Markup | str | 
         page; context: ``user``), ``"directory_top"`` (above the directory; context:
         ``user``).
     :param context: what the page passes for this slot (see above).
-    :return: safe markup (``markupsafe.Markup``, e.g. from ``render_template``), plain text
-        (escaped by the core), or None to add nothing.
+    :return: safe markup (``markupsafe.Markup(render_template(...))``), plain text (escaped
+        by the core), or None to add nothing.
 
     Called while the page is rendered, once per slot. A plugin that raises is logged and
     shown on the admin page; the page renders without its part.

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from trivsel import hookimpl
 from trivsel.hookspecs import Organisation, ReferralForm
@@ -68,8 +69,11 @@ def trivsel_template_slot(slot, context):
         return None
     from datetime import date
 
-    return render_template(
-        "rehabilitation/_course_facts.html",
-        ends_on=date.fromisoformat(ends_on),
-        course=context["course"],
+    # render_template returns text; the template is ours and autoescaped, so it is safe.
+    return Markup(
+        render_template(
+            "rehabilitation/_course_facts.html",
+            ends_on=date.fromisoformat(ends_on),
+            course=context["course"],
+        )
     )
