@@ -49,7 +49,14 @@ class CsrfClient(FlaskClient):
 
 
 @pytest.fixture
-def app(tmp_path):
+def plugins_dir(tmp_path):
+    """The plugins folder the app loads: none by default; a test module overrides this
+    fixture to load the partner plugins in plugins/."""
+    return tmp_path / "no-plugins"
+
+
+@pytest.fixture
+def app(tmp_path, plugins_dir):
     if POSTGRES_URL.startswith("postgres"):
         reset_postgres(POSTGRES_URL)
         url = POSTGRES_URL
@@ -60,7 +67,7 @@ def app(tmp_path):
             "TESTING": True,
             "DATABASE_URL": url,
             "SECRET_KEY": "test-secret",
-            "PLUGINS_DIR": str(tmp_path / "no-plugins"),
+            "PLUGINS_DIR": str(plugins_dir),
         }
     )
     app.test_client_class = CsrfClient

@@ -2,8 +2,8 @@
 
 import pytest
 
-from trivsel import flow
-from trivsel.models import Proposal
+from trivsel import ROOT, flow
+from trivsel.models import Offer, Proposal, Story, User
 
 # endpoint: roles allowed ("public": anyone, logged in or not)
 ALLOWED = {
@@ -25,11 +25,28 @@ ALLOWED = {
     "statistics.annual_csv": {"coordinator"},
     "statistics.annual_xlsx": {"coordinator"},
     "statistics.import_history": {"coordinator"},
+    "partner.about": {"partner", "coordinator"},
+    "referrals.index": {"partner", "coordinator"},
+    "referrals.form": {"partner", "coordinator"},
+    "directory.index": {"coordinator", "volunteer", "partner"},
+    "directory.new": {"coordinator", "partner"},
+    "directory.edit": {"coordinator", "partner"},
+    "stories.index": {"coordinator"},
+    "stories.new": {"coordinator"},
+    "stories.edit": {"coordinator"},
+    # The partner plugins in plugins/ (loaded here like any local plugin).
+    "associations.home": {"partner"},
     "admin.users": {"admin"},
     "admin.edit_user": {"admin"},
     "admin.settings": {"admin"},
 }
 ROLES = ["coordinator", "volunteer", "partner", "admin"]
+
+
+@pytest.fixture
+def plugins_dir():
+    """Walk the routes the partner plugins add too."""
+    return ROOT / "plugins"
 
 
 def routes(app):
@@ -59,11 +76,25 @@ def url_args(kit, users):
     proposed = kit.to(flow.PROPOSED)
     proposal = Proposal.get(Proposal.course == proposed)
     kit.auth.logout()
+    # The partner keeps the offers of an association (object-level rights are tested in
+    # test_directory); here the partner may open what the role allows.
+    User.update(organisation="aeldresagen").where(User.id == users["partner"].id).execute()
+    offer = Offer.create(
+        hsds_id="a0000000-0000-4000-8000-000000000001",
+        source="local",
+        owner_organisation="aeldresagen",
+        organisation_name="Ældresagen",
+        name="Gåhold",
+    )
+    story = Story.create(title="En god historie", body="Tekst")
     return {
         "course_id": active,
         "proposal_id": proposal.id,
         "user_id": users["volunteer"].id,
         "action": flow.CLOSE,
+        "key": "youth",
+        "offer_id": offer.id,
+        "story_id": story.id,
     }
 
 

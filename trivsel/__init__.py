@@ -87,11 +87,40 @@ def configure_htmx(app):
 
 
 def configure_blueprints(app):
-    from .views import admin, courses, dashboard, partner, statistics, volunteer
+    from .plugins import PluginLoadError
+    from .views import (
+        admin,
+        courses,
+        dashboard,
+        directory,
+        partner,
+        referrals,
+        statistics,
+        stories,
+        volunteer,
+    )
     from .views import auth as auth_views
 
-    for module in (auth_views, dashboard, courses, volunteer, partner, statistics, admin):
+    core = (
+        auth_views,
+        dashboard,
+        courses,
+        volunteer,
+        partner,
+        referrals,
+        directory,
+        stories,
+        statistics,
+        admin,
+    )
+    for module in core:
         app.register_blueprint(module.bp)
+    plugins = app.extensions["trivsel.plugins"]
+    for name, blueprint in plugins.setup("trivsel_blueprints"):
+        try:
+            app.register_blueprint(blueprint)
+        except Exception as exc:  # a blueprint name the core or another plugin uses
+            raise PluginLoadError(f"Plugin {name!r}: blueprint not registered: {exc}") from exc
 
 
 def configure_templates(app):

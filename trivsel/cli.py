@@ -125,7 +125,68 @@ def export_history_command(path):
     click.echo(", ".join(f"{n} {table}" for table, n in counts.items()) + f" written to {path}")
 
 
+@click.command("plugins")
+@with_appcontext
+def plugins_command():
+    """List the loaded plugins: name, where each came from, the hooks it implements."""
+    from .plugins import get_plugins
+
+    for row in get_plugins().listing():
+        click.echo(f"{row['name']}\t{row['source']}\t{', '.join(row['hooks'])}")
+
+
+directory_group = AppGroup("directory", help="The directory of follow-on offers.")
+
+
+@directory_group.command("import-hsds")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def directory_import_command(path):
+    """Import offers from Open Referral HSDS 3.0 JSON: an array of services (organization
+    and locations nested), one service, or an organization with its services."""
+    import json
+
+    from . import directory
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"not a JSON file: {exc}") from None
+    with db.database.connection_context():
+        try:
+            added, updated = directory.import_hsds(document)
+        except directory.HsdsError as exc:
+            raise click.ClickException(f"import refused, nothing changed: {exc}") from None
+    click.echo(f"imported {added} new offers, updated {updated}")
+
+
+@directory_group.command("export-hsds")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def directory_export_command(path):
+    """Write every offer as Open Referral HSDS 3.0 JSON: an array of services."""
+    from . import directory
+
+    with db.database.connection_context():
+        services = directory.export_hsds()
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(directory.dumps(services))
+    click.echo(f"{len(services)} services written to {path}")
+
+
+@directory_group.command("sync")
+def directory_sync_command():
+    """Store the offers plugins contribute (also done when the directory is shown)."""
+    from . import directory
+    from .plugins import get_plugins
+
+    with db.database.connection_context():
+        added, updated = directory.sync_plugin_offers(get_plugins())
+    click.echo(f"{added} plugin offers added, {updated} updated")
+
+
 COMMANDS = (
+    plugins_command,
+    directory_group,
     init_db_command,
     load_demo_command,
     demo_logins_command,

@@ -18,6 +18,7 @@ from wtforms.validators import Email, NumberRange, ValidationError
 from . import labels
 from .forms import (
     Form,
+    MultiCheckboxField,
     VersionField,
     chosen,
     date_field,
@@ -286,11 +287,24 @@ class CloseForm(StepForm):
         choices=YES_NO,
         validators=[chosen()],
     )
-    follow_on_offers = TextAreaField(
-        _l("Tilbud borgeren er bygget bro til"),
-        validators=[optional(), max_length(1000)],
-        description=_l("Fx Ældresagens computerundervisning. Ingen personoplysninger."),
+    offers = MultiCheckboxField(
+        _l("Tilbud fra kataloget, borgeren er bygget bro til"),
+        coerce=int,
+        validate_choice=True,
     )
+    follow_on_offers = TextAreaField(
+        _l("Andre tilbud borgeren er bygget bro til"),
+        validators=[optional(), max_length(1000)],
+        description=_l("Tilbud, der ikke står i kataloget. Ingen personoplysninger."),
+    )
+
+    def __init__(self, *args, offers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offers.choices = [
+            SelectChoice(offer.id, f"{offer.name} ({offer.organisation_name})") for offer in offers
+        ]
+        if not self.offers.choices:
+            del self["offers"]
 
 
 class FollowUpForm(Who5Mixin, StepForm):
@@ -316,6 +330,20 @@ class FollowUpForm(Who5Mixin, StepForm):
         choices=YES_NO,
         validators=[chosen()],
     )
+    went = MultiCheckboxField(
+        _l("Hvilke af tilbuddene kom borgeren faktisk i gang med?"),
+        coerce=int,
+        description=_l("Sæt kryds ved dem, borgeren gik til. Uden kryds: gik ikke."),
+    )
+
+    def __init__(self, *args, links=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.went.choices = [
+            SelectChoice(link.offer.id, f"{link.offer.name} ({link.offer.organisation_name})")
+            for link in links
+        ]
+        if not self.went.choices:
+            del self["went"]
 
 
 class WithdrawForm(StepForm):

@@ -1,11 +1,25 @@
 """Demo data: the report's five stories (Inge, Lene, Gerda, Jens, Søren) at different steps."""
 
+import json
 from datetime import date, datetime, time, timedelta
 
 from . import flow
 from .auth import hash_password
 from .db import database
-from .models import Citizen, Conversation, Course, CourseEvent, Proposal, User
+from .directory import category_text, new_id
+from .models import (
+    Citizen,
+    Consent,
+    Conversation,
+    Course,
+    CourseEvent,
+    Offer,
+    OfferLink,
+    Proposal,
+    Referral,
+    Story,
+    User,
+)
 from .workdays import is_working_day, working_days_between
 
 DEMO_PASSWORD = "trivsel-demo"
@@ -16,7 +30,111 @@ DEMO_USERS = [
     ("karen@trivsel.example", "Karen Nielsen", "volunteer"),
     ("henrik@trivsel.example", "Henrik Lund", "volunteer"),
     ("partner@trivsel.example", "Susanne Berg", "partner"),
+    ("forening@trivsel.example", "Ole Krogh", "partner"),
     ("admin@trivsel.example", "Anders Admin", "admin"),
+]
+# The partner users' organisations (keys of the organisations the plugins in plugins/ add).
+DEMO_ORGANISATIONS = {"partner": "rehabilitation", "forening": "aeldresagen"}
+
+# Follow-on offers: (owner organisation, organisation, offer, description, target group,
+# who, ages, when, where, area, contact, categories).
+DEMO_OFFERS = [
+    (
+        "aeldresagen",
+        "Ældresagen Fredericia",
+        "Computerundervisning for begyndere",
+        "Lær at skrive mails, bruge MitID og tale med familien over video. Små hold, "
+        "god tid og kaffe.",
+        "senior",
+        "Seniorer, ingen forudsætninger",
+        60,
+        None,
+        "Tirsdage kl. 10-12",
+        "Seniorhuset, Danmarksgade 8",
+        "Fredericia",
+        "Ole Krogh, 75 92 00 00",
+        ("learning", "social"),
+    ),
+    (
+        "aeldresagen",
+        "Ældresagen Fredericia",
+        "Gå-hold langs volden",
+        "En rolig gåtur på en time i eget tempo, også med rollator. Kaffe bagefter.",
+        "senior",
+        "Alle der vil gå i selskab med andre",
+        None,
+        None,
+        "Torsdage kl. 10",
+        "Mødested: Prinsens Port",
+        "Fredericia",
+        "Ole Krogh, 75 92 00 00",
+        ("exercise", "social"),
+    ),
+    (
+        "frivilligcenter",
+        "Frivilligcenter Fredericia",
+        "Netværksgruppe for ledige",
+        "Struktur på ugen, sparring på ansøgninger og et fællesskab med andre i samme situation.",
+        "adult",
+        "Ledige voksne",
+        25,
+        67,
+        "Mandage kl. 9.30-11.30",
+        "Frivilligcentret, Vendersgade 30",
+        "Fredericia",
+        "frivilligcenter@example.org",
+        ("work", "support"),
+    ),
+    (
+        "frivilligcenter",
+        "Frivilligcenter Fredericia",
+        "Ungdomsnetværk",
+        "Fællesspisning og aktiviteter for unge voksne, der gerne vil møde andre.",
+        "young_adult",
+        "Unge mellem 18 og 30",
+        18,
+        30,
+        "Onsdage kl. 17-20",
+        "Ungdomshuset",
+        "Taulov",
+        "frivilligcenter@example.org",
+        ("social", "creative"),
+    ),
+]
+
+# The report's five stories, anonymised, published for partner staff.
+DEMO_STORIES = [
+    (
+        "Fra ensomhed til computerhold",
+        "En ældre kvinde havde mistet sin mand og sad alene det meste af dagen. En "
+        "TrivselsPilot besøgte hende hver uge i tre måneder.\n\nSammen fandt de ud af, "
+        "at hun gerne ville kunne skrive til børnebørnene i udlandet. I dag går hun til "
+        "computerundervisning hos en ældreforening og har fået nye bekendte.",
+    ),
+    (
+        "Struktur efter en fyring",
+        "En bogholder mistede sit job og mistede fodfæstet. Med ugentlige samtaler fik hun "
+        "overblik over sin situation og struktur på hverdagen.\n\nEfter to måneder søgte "
+        "hun job igen, og hun fik et.",
+    ),
+    (
+        "Tryg nok til at gå i supermarkedet",
+        "En ældre kvinde turde ikke gå ud efter et brud. Genoptræningen henviste hende.\n\n"
+        "Hendes TrivselsPilot gik med hende og rollatoren, først et kort stykke, så hele "
+        "vejen til supermarkedet. Nu går hun selv.",
+    ),
+    (
+        "En far skubbede på",
+        "En ung mand med rygsmerter havde givet op. Hans far fik ham til at ringe.\n\n"
+        "Ved startsamtalen fandt han selv sine mål, og han fik en frivillig, der passede "
+        "til ham.",
+    ),
+    (
+        "Støtte over telefonen",
+        "En fraskilt far med angst ville helst have støtten over telefonen. Den første "
+        "frivillige kendte familien og sagde nej tak; den næste sagde ja.\n\nSamtalerne "
+        "gav ham konkrete teknikker til at turde de ting, han undgik.",
+    ),
 ]
 
 
@@ -148,11 +266,37 @@ def load_demo(today=None):
         password_hash = hash_password(DEMO_PASSWORD)
         users = {
             email.split("@")[0]: User.create(
-                email=email, name=name, role=role, password_hash=password_hash
+                email=email,
+                name=name,
+                role=role,
+                password_hash=password_hash,
+                organisation=DEMO_ORGANISATIONS.get(email.split("@")[0]),
             )
             for email, name, role in DEMO_USERS
         }
         boss = users["koordinator"]
+        offers = {}
+        for row in DEMO_OFFERS:
+            (owner, org, name, text, group, who, low, high, when, where, area, contact, cats) = row
+            offers[name] = Offer.create(
+                hsds_id=new_id(),
+                source="local",
+                owner_organisation=owner,
+                organisation_name=org,
+                name=name,
+                description=text,
+                target_group=group,
+                eligibility=who,
+                minimum_age=low,
+                maximum_age=high,
+                schedule=when,
+                location=where,
+                area=area,
+                contact_name=contact,
+                categories=category_text(cats),
+            )
+        for title, body in DEMO_STORIES:
+            Story.create(title=title, body=body, published=True, updated_by=boss)
 
         # Inge, 73: lonely after losing her husband; bridged to Ældresagen's computer classes.
         inge = _Story(
@@ -173,7 +317,13 @@ def load_demo(today=None):
         proposal = inge.propose(users["karen"], t(140), "accept", t(139))
         inge.match(proposal, t(135), frequency="weekly")
         inge.conversations(t(134), 7, 12, "home")
-        inge.close(t(45), offers="Ældresagen: computerundervisning")
+        inge.close(t(45))
+        OfferLink.create(
+            course=inge.course,
+            offer=offers["Computerundervisning for begyndere"],
+            linked_on=t(45),
+            went=True,
+        )
         inge.step(
             flow.FOLLOW_UP,
             t(20),
@@ -203,7 +353,10 @@ def load_demo(today=None):
         proposal = lene.propose(users["mona"], t(84), "accept", t(83))
         lene.match(proposal, t(80), frequency="weekly")
         lene.conversations(t(79), 7, 9, "home")
-        lene.close(t(14), offers="Netværksgruppe for ledige i Frivilligcentret")
+        lene.close(t(14))
+        OfferLink.create(
+            course=lene.course, offer=offers["Netværksgruppe for ledige"], linked_on=t(14)
+        )
 
         # Gerda, 81: afraid to walk outside after a fracture; referred by the rehabilitation
         # department. Walks with the rollator to the supermarket, past the expected end.
@@ -220,6 +373,28 @@ def load_demo(today=None):
             birth_year=today.year - 81,
             target_group="senior",
         )
+        Referral.create(
+            course=gerda.course,
+            form="rehabilitation",
+            plugin="rehabilitation",
+            organisation="rehabilitation",
+            referred_by=users["partner"],
+            referrer_name="Susanne Berg",
+            referrer_department="Genoptræningen",
+            referrer_phone="72 10 60 00",
+            first_call="scheme",
+            extra=json.dumps({"municipal_course_ends_on": t(112).isoformat()}),
+            created_at=datetime.combine(t(110), time(9, 0)),
+        )
+        for item, given in (("share_contact", True), ("share_considerations", False)):
+            Consent.create(
+                course=gerda.course,
+                item=item,
+                given=given,
+                recorded_on=t(110),
+                source="referral:rehabilitation",
+                recorded_by=users["partner"],
+            )
         gerda.intake(t(109), t(105))
         proposal = gerda.propose(users["mona"], t(104), "accept", t(104))
         gerda.match(proposal, t(100), frequency="twice_weekly")

@@ -1,10 +1,11 @@
 """The base form: Danish messages for WTForms' own validators, and shared fields."""
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField
+from wtforms import DateField, HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 # WTForms' built-in messages (English in WTForms), said in Danish through our catalogue.
 BUILTIN_MESSAGES = {
@@ -25,7 +26,9 @@ class _Translations:
         return str(message) if message is not None else gettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        # WTForms formats the result itself (with names like %(value)s), so the catalogue's
+        # text is returned unformatted.
+        return get_translations().ngettext(singular, plural, n)
 
 
 class Form(FlaskForm):
@@ -77,3 +80,10 @@ def date_field(label, *validators, **kwargs):
 
 def year_field(label):
     return IntegerField(label, validators=[optional()])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (rendered as a fieldset by the forms macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -131,6 +131,32 @@ CONSENT_ITEMS = {
 }
 
 
+# The four statuses a referrer may see of a referral they made, and nothing else.
+REFERRAL_STATUSES = {
+    "received": _l("Modtaget"),
+    "contacted": _l("Første kontakt skabt"),
+    "in_course": _l("I forløb"),
+    "closed": _l("Afsluttet"),
+}
+
+# Who makes the first call after a referral.
+FIRST_CALL = {
+    "scheme": _l("Ordningen ringer til borgeren"),
+    "citizen": _l("Borgeren ringer selv"),
+}
+
+# Categories of follow-on offers in the directory.
+OFFER_CATEGORIES = {
+    "social": _l("Samvær og fællesskab"),
+    "exercise": _l("Motion og gåture"),
+    "learning": _l("Læring og IT"),
+    "creative": _l("Kreativt og kultur"),
+    "support": _l("Støtte- og samtalegrupper"),
+    "work": _l("Job og netværk"),
+    "volunteering": _l("Frivilligt arbejde"),
+}
+
+
 def choices(mapping):
     """WTForms choices from one of the mappings above."""
     return [SelectChoice(value, label) for value, label in mapping.items()]

@@ -35,6 +35,10 @@ class User(UserMixin, BaseModel):
     role = CharField(max_length=20)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=now)
+    # A partner user's organisation: the key of an organisation a plugin contributes
+    # (`trivsel_organisations`). It decides which referral forms they may use and which
+    # directory entries they keep.
+    organisation = CharField(max_length=60, null=True)
 
     @property
     def is_active(self):
@@ -48,6 +52,9 @@ class Citizen(BaseModel):
     phone = CharField(max_length=30, null=True)
     email = CharField(max_length=254, null=True)
     goals = TextField(null=True)  # the citizen's own goals, in their own words (intake)
+    # Special considerations (e.g. dementia) a referrer passed on, only with the citizen's
+    # consent (item "share_considerations").
+    considerations = TextField(null=True)
 
     @property
     def display_name(self):
@@ -166,4 +173,100 @@ class Consent(BaseModel):
         indexes = ((("course", "item"), False),)
 
 
-MODELS = [User, Citizen, Course, Proposal, Conversation, CourseEvent, Consent]
+class Referral(BaseModel):
+    """How a referred inquiry came in: which plugin's form, from which organisation and user.
+
+    The referrer's own work contact (a professional, not the citizen) is kept here so the
+    coordinator can call back; `extra` holds facts the form's plugin defines (JSON), shown
+    by that plugin in a template slot. Nothing here describes the citizen.
+    """
+
+    course = ForeignKeyField(Course, backref="referral", unique=True, on_delete="CASCADE")
+    form = CharField(max_length=60)  # the referral form's key
+    plugin = CharField(max_length=60)  # the plugin that contributed the form
+    organisation = CharField(max_length=60, null=True)
+    referred_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    referrer_name = CharField(max_length=100, null=True)
+    referrer_department = CharField(max_length=100, null=True)
+    referrer_phone = CharField(max_length=30, null=True)
+    first_call = CharField(max_length=20, null=True)  # "scheme" calls, or the "citizen" does
+    extra = TextField(null=True)
+    created_at = DateTimeField(default=now)
+
+
+class Offer(BaseModel):
+    """A follow-on offer in the directory: where a citizen can go after the course.
+
+    `source` says where the row came from: "local" (kept on the directory screens),
+    "hsds" (imported from an Open Referral file) or "plugin:<name>" (a plugin's
+    `trivsel_offers`). `hsds_id` is the service's HSDS id, kept across import and export.
+    """
+
+    hsds_id = CharField(max_length=64, unique=True)
+    source = CharField(max_length=80, index=True)
+    source_key = CharField(max_length=120, null=True)
+    owner_organisation = CharField(max_length=60, null=True, index=True)
+    organisation_name = CharField(max_length=200)
+    hsds_organisation_id = CharField(max_length=64, null=True)
+    name = CharField(max_length=200)
+    description = TextField(null=True)
+    target_group = CharField(max_length=40, null=True)  # a code of labels.TARGET_GROUPS
+    eligibility = CharField(max_length=300, null=True)  # who it is for, in words
+    minimum_age = IntegerField(null=True)
+    maximum_age = IntegerField(null=True)
+    schedule = CharField(max_length=300, null=True)  # when, in words
+    location = CharField(max_length=300, null=True)  # where: a place or an address
+    hsds_location_id = CharField(max_length=64, null=True)
+    area = CharField(max_length=100, null=True, index=True)  # town or district, for filters
+    contact_name = CharField(max_length=100, null=True)
+    contact_phone = CharField(max_length=30, null=True)
+    contact_email = CharField(max_length=254, null=True)
+    url = CharField(max_length=300, null=True)
+    categories = CharField(max_length=300, default="")  # " code code " (space-delimited)
+    active = BooleanField(default=True, index=True)
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("source", "source_key"), True),)
+
+    @property
+    def category_codes(self):
+        return self.categories.split()
+
+
+class OfferLink(BaseModel):
+    """An offer the citizen was bridged to at closing, and at the follow-up call whether they
+    actually went (signposting is not joining)."""
+
+    course = ForeignKeyField(Course, backref="offer_links", on_delete="CASCADE")
+    offer = ForeignKeyField(Offer, backref="links", on_delete="RESTRICT")
+    linked_on = DateField()
+    went = BooleanField(null=True)  # None until the follow-up call
+
+    class Meta:
+        indexes = ((("course", "offer"), True),)
+
+
+class Story(BaseModel):
+    """An anonymised good story the coordinator publishes for partner staff."""
+
+    title = CharField(max_length=200)
+    body = TextField()
+    published = BooleanField(default=False, index=True)
+    updated_at = DateTimeField(default=now)
+    updated_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+
+
+MODELS = [
+    User,
+    Citizen,
+    Course,
+    Proposal,
+    Conversation,
+    CourseEvent,
+    Consent,
+    Referral,
+    Offer,
+    OfferLink,
+    Story,
+]

@@ -96,6 +96,18 @@ class Plugins:
                 self.failures.append(PluginFailure(impl.plugin_name, hook_name, repr(exc)))
                 del self.failures[:-50]
 
+    def _call_each_named(self, hook_name, kwargs):
+        """Like _call_each, with the name of the plugin that answered."""
+        caller = getattr(self.manager.hook, hook_name)
+        for impl in reversed(caller.get_hookimpls()):
+            args = {name: kwargs[name] for name in impl.argnames}
+            try:
+                yield impl.plugin_name, impl.function(**args)
+            except Exception as exc:
+                log.exception("plugin %s failed in %s", impl.plugin_name, hook_name)
+                self.failures.append(PluginFailure(impl.plugin_name, hook_name, repr(exc)))
+                del self.failures[:-50]
+
     def collect(self, hook_name, **kwargs):
         """The results of a list-returning hook, flattened, from every plugin that answered."""
         results = []
@@ -103,6 +115,29 @@ class Plugins:
             if result:
                 results.extend(result)
         return results
+
+    def collect_by_plugin(self, hook_name, **kwargs):
+        """(plugin name, item) for each item of a list-returning hook."""
+        return [
+            (name, item)
+            for name, result in self._call_each_named(hook_name, kwargs)
+            for item in result or ()
+        ]
+
+    def setup(self, hook_name):
+        """(plugin name, item) of a set-up hook; a plugin that raises stops start-up."""
+        caller = getattr(self.manager.hook, hook_name)
+        found = []
+        for impl in reversed(caller.get_hookimpls()):
+            try:
+                result = impl.function()
+            except Exception as exc:
+                source = self.sources.get(impl.plugin_name, "?")
+                raise PluginLoadError(
+                    f"Plugin {impl.plugin_name!r} ({source}) failed in {hook_name}: {exc!r}"
+                ) from exc
+            found.extend((impl.plugin_name, item) for item in result or ())
+        return found
 
     def notify(self, hook_name, **kwargs):
         """Tell every plugin about an event; a failing plugin does not stop the others."""
@@ -112,6 +147,38 @@ class Plugins:
     # Typed helpers for the hooks the core uses.
     def branches(self):
         return {branch.key: branch for branch in self.collect("trivsel_branches")}
+
+    def organisations(self):
+        return {org.key: org for org in self.collect("trivsel_organisations")}
+
+    def referral_forms(self):
+        """{key: (plugin name, ReferralForm)}; the first plugin to claim a key keeps it."""
+        forms = {}
+        for plugin, form in self.collect_by_plugin("trivsel_referral_forms"):
+            forms.setdefault(form.key, (plugin, form))
+        return forms
+
+    def consent_items(self):
+        from . import labels
+
+        items = dict(labels.CONSENT_ITEMS)
+        for result in self._call_each("trivsel_consent_items", {}):
+            for code, label in (result or {}).items():
+                items.setdefault(code, label)
+        return items
+
+    def navigation_items(self):
+        return self.collect("trivsel_navigation_items")
+
+    def template_slot(self, slot, context):
+        """The markup every plugin adds at `slot`, joined; text is escaped."""
+        from markupsafe import Markup, escape
+
+        parts = []
+        for result in self._call_each("trivsel_template_slot", {"slot": slot, "context": context}):
+            if result:
+                parts.append(result if isinstance(result, Markup) else escape(result))
+        return Markup("\n").join(parts)
 
 
 def init_app(app):

@@ -4,7 +4,7 @@ from peewee import IntegrityError
 
 from . import flow
 from .db import database
-from .models import Citizen, Course, CourseEvent, now
+from .models import Citizen, Course, CourseEvent, OfferLink, now
 from .plugins import get_plugins
 
 
@@ -30,9 +30,16 @@ def take_step(course, action, actor, version, changes=None, after=None, **facts)
         updated = Course.get_by_id(course.id)
         if after is not None:
             after(updated)
-    get_plugins().notify(
+    plugins = get_plugins()
+    plugins.notify(
         "trivsel_course_stage_changed", course=updated, action=action, old_stage=old_stage
     )
+    if action == flow.CLOSE:
+        offer_ids = [
+            link.offer_id
+            for link in OfferLink.select(OfferLink.offer).where(OfferLink.course == updated.id)
+        ]
+        plugins.notify("trivsel_course_closed", course=updated, offer_ids=offer_ids)
     return updated
 
 
@@ -53,9 +60,12 @@ def _save(course, version, **changes):
         raise Conflict()
 
 
-def register_inquiry(actor, citizen_fields, submission_key=None, **facts):
+def register_inquiry(actor, citizen_fields, submission_key=None, after=None, **facts):
     """Save a new inquiry (a course in stage NEW), with a citizen row only when the citizen
     gave something to reach them by: an anonymous inquiry stores no personal data.
+
+    `after` is called with the new course inside the same transaction (to save rows that
+    belong to the inquiry, such as a referral and its consents).
 
     Returns (course, created). The same `submission_key` twice (a double submit) returns the
     course the first one registered, with created False.
@@ -73,6 +83,8 @@ def register_inquiry(actor, citizen_fields, submission_key=None, **facts):
                 citizen=citizen, stage=flow.NEW, submission_key=submission_key, **facts
             )
             CourseEvent.create(course=course, actor=actor, action="inquiry", stage=flow.NEW)
+            if after is not None:
+                after(course)
     except IntegrityError:
         if not submission_key:
             raise

@@ -6,6 +6,7 @@ from babel.dates import format_date, format_time
 from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import flow, labels
 from .auth import allowed_roles
@@ -26,11 +27,18 @@ def navigation():
         ("statistics.index", _l("Statistik")),
         ("volunteer.home", _l("Mine forløb")),
         ("partner.home", _l("Forside")),
+        ("referrals.index", _l("Henvisninger")),
+        ("directory.index", _l("Tilbud")),
+        ("partner.about", _l("Om ordningen")),
+        ("stories.index", _l("Fortællinger")),
         ("admin.users", _l("Brugere")),
         ("admin.settings", _l("Indstillinger")),
     ]
     if not current_user.is_authenticated:
         return []
+    from .plugins import get_plugins
+
+    items += [(item.endpoint, item.label) for item in get_plugins().navigation_items()]
     return [
         (endpoint, label)
         for endpoint, label in items
@@ -50,8 +58,22 @@ def danish_date(value):
     return day
 
 
+def slot(name, **context):
+    """Markup plugins add at a named place on a page (`trivsel_template_slot`)."""
+    from .plugins import get_plugins
+
+    return get_plugins().template_slot(name, context)
+
+
 def init_app(app):
+    plugins = app.extensions["trivsel.plugins"]
+    folders = [str(folder) for _, folder in plugins.setup("trivsel_template_folders")]
+    if folders:
+        # The core's templates first: a plugin adds pages, it cannot replace the core's.
+        app.jinja_loader  # noqa: B018 (Flask builds its loader lazily)
+        app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, FileSystemLoader(folders)])
     app.jinja_env.globals.update(
+        slot=slot,
         labels=labels,
         flow=flow,
         navigation=navigation,

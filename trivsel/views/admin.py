@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from peewee import IntegrityError
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, ValidationError
 
 from .. import labels
@@ -37,12 +37,35 @@ class UserForm(Form):
         ],
     )
     role = SelectField(_l("Rolle"), choices=labels.choices(labels.ROLES))
+    organisation = SelectField(
+        _l("Organisation"),
+        validators=[optional()],
+        description=_l(
+            "For samarbejdspartnere: den organisation, brugeren henviser eller har tilbud for."
+        ),
+    )
     active = BooleanField(_l("Aktiv"), default=True)
     password = PasswordField(
         _l("Ny adgangskode"),
         validators=[optional(), password_strength, max_length(200)],
         description=_l("Mindst 10 tegn. Lad feltet stå tomt for at beholde den nuværende."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = get_plugins().organisations()
+        self.organisation.choices = [SelectChoice("", _l("Ingen"))] + [
+            SelectChoice(org.key, org.name) for org in organisations.values()
+        ]
+        if self.organisation.data is None:
+            self.organisation.data = ""
+
+    def validate_organisation(self, field):
+        if field.data and self.role.data != "partner":
+            raise ValidationError(_l("Kun samarbejdspartnere hører til en organisation."))
+
+    def organisation_value(self):
+        return self.organisation.data or None
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -57,6 +80,7 @@ def users():
                     name=form.name.data.strip(),
                     email=form.email.data.strip().lower(),
                     role=form.role.data,
+                    organisation=form.organisation_value(),
                     active=form.active.data,
                     password_hash=hash_password(form.password.data),
                 )
@@ -85,6 +109,7 @@ def edit_user(user_id):
                 "name": form.name.data.strip(),
                 "email": form.email.data.strip().lower(),
                 "role": form.role.data,
+                "organisation": form.organisation_value(),
                 "active": form.active.data,
             }
             if form.password.data:

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import flow, labels, queries
+from .. import directory, flow, labels, queries, referrals
 from ..auth import allow
 from ..course_forms import (
     CitizenForm,
@@ -24,7 +24,7 @@ from ..course_forms import (
     WithdrawForm,
     default_expected_end,
 )
-from ..models import Citizen, Course, Proposal, now
+from ..models import Citizen, Consent, Course, Offer, OfferLink, Proposal, now
 from ..plugins import get_plugins
 from ..rendering import is_partial, render
 from ..steps import Conflict, register_inquiry, save_citizen, take_step
@@ -168,7 +168,13 @@ def _close(form, course):
         "needs_more_support": form.needs_more_support.data == "yes",
         "follow_on_offers": (form.follow_on_offers.data or "").strip() or None,
     }
-    return changes, {}, None
+    offer_ids = form.offers.data or [] if "offers" in form else []
+
+    def link_offers(updated):
+        for offer_id in dict.fromkeys(offer_ids):
+            OfferLink.create(course=updated.id, offer=offer_id, linked_on=form.ended_on.data)
+
+    return changes, {}, link_offers
 
 
 def _follow_up(form, course):
@@ -179,7 +185,24 @@ def _follow_up(form, course):
         "follow_on_contact": form.follow_on_contact.data == "yes",
         "who5_follow_up": form.who5_score(),
     }
-    return changes, {}, None
+    went = set(form.went.data or []) if "went" in form else None
+
+    def record_went(updated):
+        if went is None:
+            return
+        for went_there in (True, False):
+            chosen_ids = [i for i in (form.went.choices or []) if (i.value in went) == went_there]
+            if chosen_ids:
+                (
+                    OfferLink.update(went=went_there)
+                    .where(
+                        (OfferLink.course == updated.id)
+                        & OfferLink.offer.in_([c.value for c in chosen_ids])
+                    )
+                    .execute()
+                )
+
+    return changes, {}, record_went
 
 
 def _withdraw(form, course):
@@ -204,6 +227,11 @@ def make_step_form(action, course, submitted=False):
     kwargs = {"course": course}
     if action == flow.PROPOSE:
         kwargs["volunteers"] = queries.active_volunteers()
+    if action == flow.CLOSE:
+        directory.sync_plugin_offers(get_plugins())
+        kwargs["offers"] = directory.active_offers()
+    if action == flow.FOLLOW_UP:
+        kwargs["links"] = _offer_links(course)
     if not submitted:
         kwargs.update(formdata=None, version=course.version)
         if action == flow.HOLD_INTAKE and course.citizen:
@@ -214,6 +242,19 @@ def make_step_form(action, course, submitted=False):
             if field.type == "DateField" and field.flags.required and field.data is None:
                 field.data = date.today()
     return form
+
+
+def _offer_links(course):
+    return list(
+        OfferLink.select(OfferLink, Offer)
+        .join(Offer)
+        .where(OfferLink.course == course.id)
+        .order_by(Offer.organisation_name, Offer.name)
+    )
+
+
+def _consents(course):
+    return list(Consent.select().where(Consent.course == course.id).order_by(Consent.id))
 
 
 def _load(course_id):
@@ -228,6 +269,11 @@ def render_course(course, forms=None, message=None, status=200):
     steps = [a for a in flow.allowed_actions(course.stage) if a in COORDINATOR_STEPS]
     step_forms = {action: make_step_form(action, course) for action in steps}
     step_forms.update(forms or {})
+    plugins = get_plugins()
+    referral = referrals.referral_of(course)
+    organisation = None
+    if referral is not None and referral.organisation:
+        organisation = plugins.organisations().get(referral.organisation)
     return render(
         "courses/page.html",
         "courses/_panel.html",
@@ -239,6 +285,11 @@ def render_course(course, forms=None, message=None, status=200):
         proposals=queries.proposals_for(course),
         message=message,
         branches=get_plugins().branches(),
+        referral=referral,
+        organisation=organisation,
+        offer_links=_offer_links(course),
+        consents=_consents(course),
+        consent_items=plugins.consent_items(),
     )
 
 

@@ -1,8 +1,11 @@
-"""The partner's start page. Partner plugins add referral forms and a status view here."""
+"""The partner's start page and the information for professionals."""
 
 from flask import Blueprint
+from flask_login import current_user
 
 from ..auth import allow
+from ..models import Story
+from ..plugins import get_plugins
 from ..rendering import render
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
@@ -11,4 +14,15 @@ bp = Blueprint("partner", __name__, url_prefix="/partner")
 @bp.route("/")
 @allow("partner")
 def home():
-    return render("partner/home.html")
+    organisation = get_plugins().organisations().get(current_user.organisation)
+    return render("partner/home.html", organisation=organisation)
+
+
+@bp.route("/about")
+@allow("partner", "coordinator")
+def about():
+    """What the scheme is, who it is for, how a referral works, and published good stories."""
+    stories = list(
+        Story.select().where(Story.published == True).order_by(Story.updated_at.desc())  # noqa: E712
+    )
+    return render("partner/about.html", stories=stories)

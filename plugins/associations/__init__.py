@@ -1,0 +1,74 @@
+"""Other voluntary associations: the organisations citizens go on to, and a page where an
+association's staff see their own offers and how many citizens were bridged to them."""
+
+from pathlib import Path
+
+from flask import Blueprint, current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from peewee import JOIN, fn
+
+from trivsel import hookimpl
+from trivsel.auth import allow
+from trivsel.hookspecs import NavItem, Organisation
+from trivsel.models import Offer, OfferLink
+from trivsel.rendering import render
+
+# Configured in instance/config.py as ASSOCIATIONS = {"key": "Name", ...}.
+DEFAULT_ASSOCIATIONS = {
+    "aeldresagen": "Ældresagen Fredericia",
+    "frivilligcenter": "Frivilligcenter Fredericia",
+    "gaa_sammen": "Gå-sammen-holdet",
+}
+
+bp = Blueprint("associations", __name__, url_prefix="/associations")
+
+
+def associations():
+    return current_app.config.get("ASSOCIATIONS", DEFAULT_ASSOCIATIONS)
+
+
+@bp.route("/")
+@allow("partner")
+def home():
+    """The association's own offers, with how many citizens were bridged and went: counts,
+    never who."""
+    organisation = current_user.organisation
+    rows = (
+        Offer.select(
+            Offer,
+            fn.COUNT(OfferLink.id).alias("bridged"),
+            fn.COALESCE(fn.SUM(OfferLink.went.cast("integer")), 0).alias("went_count"),
+        )
+        .join(OfferLink, JOIN.LEFT_OUTER, on=(OfferLink.offer == Offer.id))
+        .where(Offer.owner_organisation == organisation)
+        .group_by(Offer.id)
+        .order_by(Offer.name)
+    )
+    return render(
+        "associations/home.html",
+        offers=list(rows),
+        name=associations().get(organisation),
+    )
+
+
+@hookimpl
+def trivsel_organisations():
+    return [Organisation(key, name, kind="association") for key, name in associations().items()]
+
+
+@hookimpl
+def trivsel_blueprints():
+    return [bp]
+
+
+@hookimpl
+def trivsel_template_folders():
+    return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def trivsel_navigation_items():
+    if current_user.is_authenticated and current_user.organisation in associations():
+        return [NavItem("associations.home", _l("Vores tilbud"))]
+    return []

@@ -1,0 +1,79 @@
+"""The municipal rehabilitation department: its referral form, its contact person, and the
+date the municipal course ends on the coordinator's course page."""
+
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from trivsel import hookimpl
+from trivsel.hookspecs import Organisation, ReferralForm
+
+from .forms import FORM_KEY, RehabilitationReferralForm, submit
+
+ORGANISATION = "rehabilitation"
+
+
+def settings():
+    """Configured in instance/config.py as REHABILITATION = {"name": ..., "contact": ...}."""
+    return current_app.config.get("REHABILITATION", {})
+
+
+@hookimpl
+def trivsel_organisations():
+    return [
+        Organisation(
+            ORGANISATION,
+            settings().get("name") or str(_l("Kommunens genoptræning")),
+            kind="referrer",
+            contact=settings().get("contact"),
+        )
+    ]
+
+
+@hookimpl
+def trivsel_referral_forms():
+    return [
+        ReferralForm(
+            FORM_KEY,
+            _l("Henvisning fra genoptræningen"),
+            RehabilitationReferralForm,
+            submit,
+            roles=("partner",),
+            organisations=(ORGANISATION,),
+            description=_l(
+                "Kun navn og telefon er nødvendigt. Særlige hensyn kun med borgerens samtykke."
+            ),
+        )
+    ]
+
+
+@hookimpl
+def trivsel_consent_items():
+    return {"contact_referrer": _l("Ordningen må kontakte henviseren om borgeren")}
+
+
+@hookimpl
+def trivsel_template_folders():
+    return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def trivsel_template_slot(slot, context):
+    referral = context.get("referral")
+    if slot != "course_facts" or referral is None or referral.form != FORM_KEY:
+        return None
+    ends_on = referral.extra_facts.get("municipal_course_ends_on")
+    if not ends_on:
+        return None
+    from datetime import date
+
+    # render_template returns text; the template is ours and autoescaped, so it is safe.
+    return Markup(
+        render_template(
+            "rehabilitation/_course_facts.html",
+            ends_on=date.fromisoformat(ends_on),
+            course=context["course"],
+        )
+    )

@@ -1,0 +1,193 @@
+"""The directory: search and filters, who keeps which entries, closing links offers and the
+follow-up records who went, HSDS 3.0 import (idempotent) and export (valid)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from flowkit import days_ago
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from trivsel import directory, flow
+from trivsel.models import Offer, OfferLink, User
+
+HSDS = Path("/work/shared/data/hsds-3.0")
+if not HSDS.exists():
+    HSDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "hsds-3.0"
+
+
+def offer(name, owner=None, **fields):
+    return Offer.create(
+        hsds_id=directory.new_id(),
+        source="local",
+        owner_organisation=owner,
+        organisation_name=fields.pop("organisation_name", "Ældresagen"),
+        name=name,
+        **fields,
+    )
+
+
+def test_search_and_filters(app, kit):
+    offer("Computerundervisning", categories=" learning ", target_group="senior", area="Fredericia")
+    offer("Gåhold", categories=" exercise social ", target_group="senior", area="Taulov")
+    offer("Ungdomsnetværk", categories=" social ", target_group="young_adult", area="Fredericia")
+    kit.as_("volunteer")
+    names = lambda url: [  # noqa: E731
+        o
+        for o in ("Computerundervisning", "Gåhold", "Ungdomsnetværk")
+        if o in kit.client.get(url).get_data(as_text=True)
+    ]
+    assert names("/directory/") == ["Computerundervisning", "Gåhold", "Ungdomsnetværk"]
+    assert names("/directory/?q=computer") == ["Computerundervisning"]
+    assert names("/directory/?category=social") == ["Gåhold", "Ungdomsnetværk"]
+    assert names("/directory/?target_group=senior&area=Fredericia") == ["Computerundervisning"]
+    # The htmx search gets the results fragment alone, and varies on HX-Request.
+    response = kit.client.get("/directory/?q=gå", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<section id="offer-results"')
+    assert "Gåhold" in body and "Computerundervisning" not in body
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_association_staff_keep_their_own_entries(app, kit, users):
+    User.update(organisation="aeldresagen").where(User.id == users["partner"].id).execute()
+    others = offer("Andres tilbud", owner="dgi")
+    kit.as_("partner")
+    data = {"organisation_name": "Ældresagen", "name": "Strikkeklub", "categories": ["creative"]}
+    data["active"] = "y"
+    assert kit.client.post("/directory/new", data=data).status_code == 303
+    mine = Offer.get(Offer.name == "Strikkeklub")
+    assert (mine.owner_organisation, mine.category_codes) == ("aeldresagen", ["creative"])
+    assert (
+        kit.client.post(f"/directory/{mine.id}", data=data | {"name": "Strik"}).status_code == 303
+    )
+    assert Offer.get_by_id(mine.id).name == "Strik"
+    assert kit.client.get(f"/directory/{others.id}").status_code == 403
+    bad = data | {"minimum_age": "70", "maximum_age": "60", "name": ""}
+    response = kit.client.post(f"/directory/{mine.id}", data=bad)
+    assert response.status_code == 422
+    assert Offer.get_by_id(mine.id).name == "Strik"
+
+
+def test_closing_links_offers_and_the_follow_up_records_who_went(app, kit):
+    walk = offer("Gåhold")
+    computer = offer("Computerundervisning")
+    course_id = kit.to(flow.ACTIVE)
+    page = kit.client.get(f"/courses/{course_id}").get_data(as_text=True)
+    assert "Gåhold (Ældresagen)" in page
+    response = kit.step(
+        course_id, flow.CLOSE, offers=[str(walk.id), str(computer.id)], follow_on_offers="Kirken"
+    )
+    assert response.status_code == 303
+    links = {link.offer_id: link.went for link in OfferLink.select()}
+    assert links == {walk.id: None, computer.id: None}
+    response = kit.step(course_id, flow.FOLLOW_UP, went=str(computer.id))
+    assert response.status_code == 303
+    links = {link.offer_id: link.went for link in OfferLink.select()}
+    assert links == {walk.id: False, computer.id: True}
+    page = kit.client.get(f"/courses/{course_id}").get_data(as_text=True)
+    assert "Computerundervisning (Ældresagen): kom i gang" in page
+    assert "Gåhold (Ældresagen): gik ikke" in page
+
+
+def test_an_unknown_offer_at_closing_is_refused(app, kit):
+    offer("Gåhold")
+    course_id = kit.to(flow.ACTIVE)
+    assert kit.step(course_id, flow.CLOSE, offers="99999").status_code == 422
+    assert OfferLink.select().count() == 0
+
+
+def hsds_validator(name="service.json"):
+    schemas = {path.name: json.loads(path.read_text()) for path in (HSDS / "schema").glob("*.json")}
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(schema, default_specification=DRAFT202012))
+        for name, schema in schemas.items()
+    )
+    return Draft202012Validator({"$ref": name}, registry=registry, format_checker=FormatChecker())
+
+
+@pytest.fixture
+def service_example():
+    return json.loads((HSDS / "examples" / "service_full.json").read_text())
+
+
+def test_hsds_import_twice_duplicates_nothing_and_export_validates(
+    app, runner, service_example, tmp_path
+):
+    hsds_validator().validate(service_example)  # the validator itself works on the example
+    path = tmp_path / "services.json"
+    path.write_text(json.dumps([service_example]))
+    first = runner.invoke(args=["directory", "import-hsds", str(path)])
+    assert first.exit_code == 0, first.output
+    assert "imported 1 new offers" in first.output
+    second = runner.invoke(args=["directory", "import-hsds", str(path)])
+    assert "imported 0 new offers, updated 1" in second.output
+    assert Offer.select().count() == 1
+    imported = Offer.get()
+    assert imported.hsds_id == service_example["id"]
+    assert imported.name == service_example["name"]
+    # An organization with its services, and a single service, are read too.
+    organisation = dict(service_example["organization"], services=[service_example])
+    path.write_text(json.dumps(organisation))
+    assert runner.invoke(args=["directory", "import-hsds", str(path)]).exit_code == 0
+    path.write_text(json.dumps(service_example))
+    assert runner.invoke(args=["directory", "import-hsds", str(path)]).exit_code == 0
+    assert Offer.select().count() == 1
+
+    offer(
+        "Gåhold",
+        categories=" exercise social ",
+        target_group="senior",
+        area="Fredericia",
+        location="Prinsens Port",
+        schedule="Torsdage kl. 10",
+        contact_name="Ole",
+        contact_phone="75 92 00 00",
+        contact_email="ole@example.org",
+        minimum_age=60,
+        description="En rolig gåtur",
+    )
+    out = tmp_path / "export.json"
+    result = runner.invoke(args=["directory", "export-hsds", str(out)])
+    assert result.exit_code == 0, result.output
+    services = json.loads(out.read_text())
+    assert len(services) == 2
+    validator = hsds_validator()
+    for service in services:
+        errors = sorted(validator.iter_errors(service), key=str)
+        assert not errors, [e.message for e in errors]
+    walk = next(s for s in services if s["name"] == "Gåhold")
+    assert walk["organization"]["name"] == "Ældresagen"
+    assert walk["service_at_locations"][0]["location"]["name"] == "Prinsens Port"
+    codes = {a["taxonomy_term"]["code"] for a in walk["attributes"]}
+    assert codes == {"exercise", "social", "senior"}
+    # What Trivsel exports, it reads back as the same offers.
+    out_again = tmp_path / "again.json"
+    assert runner.invoke(args=["directory", "import-hsds", str(out)]).exit_code == 0
+    assert Offer.select().count() == 2
+    runner.invoke(args=["directory", "export-hsds", str(out_again)])
+    again = {s["id"]: s["name"] for s in json.loads(out_again.read_text())}
+    assert again == {s["id"]: s["name"] for s in services}
+
+
+def test_a_broken_hsds_file_changes_nothing(app, runner, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([{"id": "x", "name": "Ok", "status": "active"}, {"name": "No id"}]))
+    result = runner.invoke(args=["directory", "import-hsds", str(path)])
+    assert result.exit_code != 0 and "nothing changed" in result.output
+    assert Offer.select().count() == 0
+
+
+def test_demo_offers_and_stories(app):
+    from trivsel.demo import load_demo
+    from trivsel.models import Referral, Story
+
+    with app.app_context():
+        assert load_demo()
+    inge = OfferLink.get()
+    assert inge.offer.name == "Computerundervisning for begyndere" and inge.went is True
+    assert Story.select().where(Story.published == True).count() == 5  # noqa: E712
+    assert Referral.get().referred_by.organisation == "rehabilitation"
+    assert days_ago(0)
