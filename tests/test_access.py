@@ -3,7 +3,7 @@
 import pytest
 
 from trivsel import flow
-from trivsel.models import Proposal
+from trivsel.models import Consent, Proposal
 
 # endpoint: roles allowed ("public": anyone, logged in or not)
 ALLOWED = {
@@ -24,8 +24,20 @@ ALLOWED = {
     "admin.users": {"admin"},
     "admin.edit_user": {"admin"},
     "admin.settings": {"admin"},
+    "privacy.policy": {"coordinator", "admin"},
+    "privacy.course": {"coordinator"},
+    "privacy.export": {"coordinator"},
+    "privacy.record_consent": {"coordinator"},
+    "privacy.withdraw_consent": {"coordinator"},
+    "privacy.erase": {"coordinator"},
 }
 ROLES = ["coordinator", "volunteer", "partner", "admin"]
+
+
+def kit_today():
+    from datetime import date
+
+    return date.today()
 
 
 def routes(app):
@@ -54,10 +66,12 @@ def url_args(kit, users):
     active = kit.to(flow.ACTIVE)
     proposed = kit.to(flow.PROPOSED)
     proposal = Proposal.get(Proposal.course == proposed)
+    consent = Consent.create(course=active, item="who5", recorded_on=kit_today(), source="intake")
     kit.auth.logout()
     return {
         "course_id": active,
         "proposal_id": proposal.id,
+        "consent_id": consent.id,
         "user_id": users["volunteer"].id,
         "action": flow.CLOSE,
     }

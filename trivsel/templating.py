@@ -25,6 +25,7 @@ def navigation():
         ("courses.new_inquiry", _l("Ny henvendelse")),
         ("volunteer.home", _l("Mine forløb")),
         ("partner.home", _l("Forside")),
+        ("privacy.policy", _l("Databeskyttelse")),
         ("admin.users", _l("Brugere")),
         ("admin.settings", _l("Indstillinger")),
     ]
