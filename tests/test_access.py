@@ -3,7 +3,7 @@
 import pytest
 
 from trivsel import ROOT, flow
-from trivsel.models import Offer, Proposal, Story, User
+from trivsel.models import Consent, Offer, Proposal, Story, User
 
 # endpoint: roles allowed ("public": anyone, logged in or not)
 ALLOWED = {
@@ -39,6 +39,12 @@ ALLOWED = {
     "admin.users": {"admin"},
     "admin.edit_user": {"admin"},
     "admin.settings": {"admin"},
+    "privacy.policy": {"coordinator", "admin"},
+    "privacy.course": {"coordinator"},
+    "privacy.export": {"coordinator"},
+    "privacy.record_consent": {"coordinator"},
+    "privacy.withdraw_consent": {"coordinator"},
+    "privacy.erase": {"coordinator"},
 }
 ROLES = ["coordinator", "volunteer", "partner", "admin"]
 
@@ -47,6 +53,12 @@ ROLES = ["coordinator", "volunteer", "partner", "admin"]
 def plugins_dir():
     """Walk the routes the partner plugins add too."""
     return ROOT / "plugins"
+
+
+def kit_today():
+    from datetime import date
+
+    return date.today()
 
 
 def routes(app):
@@ -75,6 +87,7 @@ def url_args(kit, users):
     active = kit.to(flow.ACTIVE)
     proposed = kit.to(flow.PROPOSED)
     proposal = Proposal.get(Proposal.course == proposed)
+    consent = Consent.create(course=active, item="who5", recorded_on=kit_today(), source="intake")
     kit.auth.logout()
     # The partner keeps the offers of an association (object-level rights are tested in
     # test_directory); here the partner may open what the role allows.
@@ -90,6 +103,7 @@ def url_args(kit, users):
     return {
         "course_id": active,
         "proposal_id": proposal.id,
+        "consent_id": consent.id,
         "user_id": users["volunteer"].id,
         "action": flow.CLOSE,
         "key": "youth",

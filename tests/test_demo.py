@@ -15,7 +15,10 @@ def test_the_five_stories_at_different_steps(app):
         "Jens": flow.INTAKE_SCHEDULED,
         "Søren": flow.PROPOSED,
     }
-    assert Course.select().where(Course.citizen.is_null()).count() == 2  # anonymous inquiries
+    anonymous = Course.select().where(Course.citizen.is_null() & Course.erased_on.is_null())
+    assert anonymous.count() == 2  # anonymous inquiries
+    erased = Course.get(Course.erased_on.is_null(False))  # last year's course, since erased
+    assert (erased.citizen_id, erased.stage) == (None, flow.FOLLOWED_UP)
     assert Conversation.select().count() > 30
     roles = {u.role for u in User.select()}
     assert roles == {"coordinator", "volunteer", "partner", "admin"}

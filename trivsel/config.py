@@ -29,6 +29,16 @@ DEFAULTS = {
     "GOAL_FOLLOW_ON_PERCENT": 75,
     # The largest request accepted: the history upload's spreadsheets.
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    # Retention (see trivsel/privacy.py and the README): months a citizen's personal data is
+    # kept once its purpose is met. After the follow-up call the scheme is done with the person;
+    # a closed course whose call never happened waits a little longer, since the call may
+    # still come; an inquiry that never became a course (referred elsewhere, declined,
+    # withdrawn, or never got past the intake) is counted from its end, or from its arrival.
+    "RETENTION_AFTER_FOLLOW_UP_MONTHS": 3,
+    "RETENTION_AFTER_CLOSE_MONTHS": 6,
+    "RETENTION_INQUIRY_MONTHS": 6,
+    # Months the access log is kept (purged by the retention job).
+    "ACCESS_LOG_MONTHS": 12,
     # Plugins: folder of local plugins, and plugin names not to load.
     "PLUGINS_DIR": None,  # None: the plugins/ folder beside the package
     "DISABLED_PLUGINS": (),
@@ -46,6 +56,10 @@ _ENV = {
     "PROJECT_YEAR_START": str,
     "GOAL_CITIZENS": int,
     "GOAL_FOLLOW_ON_PERCENT": int,
+    "RETENTION_AFTER_FOLLOW_UP_MONTHS": int,
+    "RETENTION_AFTER_CLOSE_MONTHS": int,
+    "RETENTION_INQUIRY_MONTHS": int,
+    "ACCESS_LOG_MONTHS": int,
 }
 
 

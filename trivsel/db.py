@@ -15,6 +15,8 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 5000,
     "synchronous": "normal",
+    # Erased means erased: deleted content is overwritten with zeros, not left in free pages.
+    "secure_delete": 1,
 }
 
 
@@ -56,6 +58,13 @@ def init_app(app):
 
 def is_sqlite():
     return isinstance(database.obj, SqliteDatabase)
+
+
+def checkpoint():
+    """Move the write-ahead log into the database file and truncate it, so erased values do not
+    linger in the -wal file. PostgreSQL has no such step (see the README on VACUUM)."""
+    if is_sqlite():
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def migration_runner():

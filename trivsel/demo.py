@@ -3,7 +3,7 @@
 import json
 from datetime import date, datetime, time, timedelta
 
-from . import flow
+from . import flow, privacy
 from .auth import hash_password
 from .db import database
 from .directory import category_text, new_id
@@ -17,6 +17,7 @@ from .models import (
     OfferLink,
     Proposal,
     Referral,
+    RetentionRun,
     Story,
     User,
 )
@@ -447,4 +448,50 @@ def load_demo(today=None):
             boss, t(40), channel="walk_in", initiated_by="citizen", target_group="adult"
         )
         walk_in.intake(t(40), t(35), outcome="referred_elsewhere")
+
+        # Consent, item by item: Inge agreed at the intake to WHO-5 and the follow-up call;
+        # Gerda's contact data came with the rehabilitation department's referral.
+        for item in ("who5", "follow_up_call"):
+            Consent.create(
+                course=inge.course, item=item, recorded_on=t(145), source="intake", recorded_by=boss
+            )
+        Consent.create(
+            course=gerda.course,
+            item="share_contact",
+            recorded_on=t(110),
+            source="written",
+            recorded_by=boss,
+        )
+
+        # A course from the year before: followed up, and its personal data since erased by
+        # the retention job. Its facts still count in the annual figures.
+        erna = _Story(
+            boss,
+            t(420),
+            {"name": "Erna", "phone": "60 70 80 90", "goals": "Komme med i en gåklub."},
+            channel="phone",
+            initiated_by="citizen",
+            birth_year=today.year - 77,
+            target_group="senior",
+        )
+        erna.intake(t(419), t(415))
+        proposal = erna.propose(users["karen"], t(410), "accept", t(409))
+        erna.match(proposal, t(405), frequency="weekly")
+        erna.conversations(t(404), 7, 10, "home")
+        erna.close(t(330), offers="Dansk Folkeoplysnings Samråd: gåklub")
+        erna.step(
+            flow.FOLLOW_UP,
+            t(310),
+            stage=flow.FOLLOWED_UP,
+            followed_up_on=t(310),
+            felt_heard=True,
+            quality_of_life="better",
+            follow_on_contact=True,
+        )
+        erased_on = privacy.add_months(t(310), 3)
+        privacy.erase_course(erna.course.id, today=erased_on, wipe=False)
+        RetentionRun.create(
+            ran_at=datetime.combine(erased_on, time(2, 15)), as_of=erased_on, erased=1
+        )
+        RetentionRun.create(ran_at=datetime.combine(today, time(2, 15)), as_of=today, erased=0)
     return True

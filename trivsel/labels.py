@@ -41,6 +41,7 @@ ACTIONS = {
     flow.WITHDRAW: _l("Borgeren trækker sig"),
     "inquiry": _l("Henvendelse modtaget"),
     "imported": _l("Indlæst fra historik"),
+    "erased": _l("Personoplysninger slettet"),
 }
 
 QUEUES = {
@@ -129,6 +130,39 @@ CONSENT_ITEMS = {
     "who5": _l("WHO-5-besvarelser må registreres"),
     "follow_up_call": _l("Må kontaktes til en opfølgende samtale"),
 }
+
+# Where a consent was given (plugins record "referral:<plugin>").
+CONSENT_SOURCES = {
+    "intake": _l("Ved startsamtalen"),
+    "phone": _l("Telefonisk"),
+    "written": _l("Skriftligt"),
+    "follow_up": _l("Ved den opfølgende samtale"),
+}
+
+# What the access log records.
+ACCESS_ACTIONS = {
+    "view": _l("Så personoplysninger"),
+    "edit": _l("Rettede personoplysninger"),
+    "export": _l("Hentede personoplysninger"),
+    "erase": _l("Slettede personoplysninger"),
+    "consent": _l("Registrerede samtykke"),
+}
+
+# The retention policy's rules.
+RETENTION_RULES = {
+    "after_follow_up": _l("Efter den opfølgende samtale"),
+    "after_close": _l("Afsluttet uden opfølgende samtale"),
+    "inquiry": _l("Henvendelse der ikke blev til et forløb"),
+}
+
+
+def consent_source(code):
+    """The Danish word for where a consent was given; a plugin's referral is a referral."""
+    if code in CONSENT_SOURCES:
+        return CONSENT_SOURCES[code]
+    if code.startswith("referral:"):
+        return _l("Henvisning")
+    return code
 
 
 # The four statuses a referrer may see of a referral they made, and nothing else.

@@ -114,6 +114,9 @@ class Course(BaseModel):
     updated_at = DateTimeField(default=now)
     # A key sent with the new-inquiry form, so a double submit registers one inquiry.
     submission_key = CharField(max_length=64, null=True, unique=True)
+    # The day the citizen's personal data was erased (retention or on request); the course's
+    # statistical facts stay, and it is never proposed for erasure again.
+    erased_on = DateField(null=True, index=True)
 
 
 class Proposal(BaseModel):
@@ -257,6 +260,29 @@ class Story(BaseModel):
     updated_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
 
 
+class AccessLog(BaseModel):
+    """Who viewed, changed, exported or erased a citizen's personal data, when and where.
+
+    Holds no personal data itself: the user, the course, what was done and the screen.
+    """
+
+    at = DateTimeField(default=now, index=True)
+    user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    course = ForeignKeyField(Course, backref="access_log", on_delete="CASCADE")
+    action = CharField(max_length=20)  # view, edit, export, erase, consent
+    endpoint = CharField(max_length=80)
+
+
+class RetentionRun(BaseModel):
+    """One run of the retention job: when, for which day, what it erased (or would have)."""
+
+    ran_at = DateTimeField(default=now)
+    as_of = DateField()
+    dry_run = BooleanField(default=False)
+    erased = IntegerField(default=0)
+    log_purged = IntegerField(default=0)
+
+
 MODELS = [
     User,
     Citizen,
@@ -269,4 +295,6 @@ MODELS = [
     Offer,
     OfferLink,
     Story,
+    AccessLog,
+    RetentionRun,
 ]

@@ -31,6 +31,7 @@ def navigation():
         ("directory.index", _l("Tilbud")),
         ("partner.about", _l("Om ordningen")),
         ("stories.index", _l("Fortællinger")),
+        ("privacy.policy", _l("Databeskyttelse")),
         ("admin.users", _l("Brugere")),
         ("admin.settings", _l("Indstillinger")),
     ]

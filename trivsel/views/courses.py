@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import directory, flow, labels, queries, referrals
+from .. import directory, flow, labels, privacy, queries, referrals
 from ..auth import allow
 from ..course_forms import (
     CitizenForm,
@@ -60,6 +60,13 @@ class StepSpec:
     save: object  # (form, course) -> (changes, facts, after)
 
 
+def _who5_if_consented(form, course):
+    """The WHO-5 score, unless the citizen has withdrawn consent to it."""
+    if privacy.WHO5 in privacy.withdrawn_items(course.id):
+        return None
+    return form.who5_score()
+
+
 def _first_contact(form, course):
     contacted = form.contacted_on.data
     return (
@@ -81,7 +88,7 @@ def _hold_intake(form, course):
     changes = {
         "intake_held_on": form.held_on.data,
         "intake_outcome": outcome,
-        "who5_intake": form.who5_score(),
+        "who5_intake": _who5_if_consented(form, course),
     }
     if outcome != "matching":
         changes["ended_on"] = form.held_on.data
@@ -183,7 +190,7 @@ def _follow_up(form, course):
         "felt_heard": form.felt_heard.data == "yes",
         "quality_of_life": form.quality_of_life.data,
         "follow_on_contact": form.follow_on_contact.data == "yes",
-        "who5_follow_up": form.who5_score(),
+        "who5_follow_up": _who5_if_consented(form, course),
     }
     went = set(form.went.data or []) if "went" in form else None
 
@@ -264,9 +271,23 @@ def _load(course_id):
     return course
 
 
+def coordinator_steps(course, withdrawn=None):
+    """The coordinator's steps open for the course: the flow's, less the follow-up call when
+    the citizen has withdrawn consent to be contacted for it."""
+    if withdrawn is None:
+        withdrawn = privacy.withdrawn_items(course.id)
+    return [
+        a
+        for a in flow.allowed_actions(course.stage)
+        if a in COORDINATOR_STEPS
+        and not (a == flow.FOLLOW_UP and privacy.FOLLOW_UP_CALL in withdrawn)
+    ]
+
+
 def render_course(course, forms=None, message=None, status=200):
     """The course page, or its panel for htmx; `forms` replaces fresh forms (to keep input)."""
-    steps = [a for a in flow.allowed_actions(course.stage) if a in COORDINATOR_STEPS]
+    withdrawn = privacy.withdrawn_items(course.id)
+    steps = coordinator_steps(course, withdrawn)
     step_forms = {action: make_step_form(action, course) for action in steps}
     step_forms.update(forms or {})
     plugins = get_plugins()
@@ -290,6 +311,7 @@ def render_course(course, forms=None, message=None, status=200):
         offer_links=_offer_links(course),
         consents=_consents(course),
         consent_items=plugins.consent_items(),
+        withdrawn_consents=withdrawn,
     )
 
 
@@ -356,7 +378,10 @@ def new_inquiry():
 @bp.route("/courses/<int:course_id>")
 @allow("coordinator")
 def show(course_id):
-    return render_course(_load(course_id))
+    course = _load(course_id)
+    if course.citizen_id:
+        privacy.log_access("view", course.id)
+    return render_course(course)
 
 
 @bp.route("/courses/<int:course_id>/steps/<action>", methods=["POST"])
@@ -368,6 +393,11 @@ def step(course_id, action):
     if action not in flow.allowed_actions(course.stage):
         refused = flow.StepRefused(action, course.stage)
         return render_course(course, message=refusal_message(refused), status=409)
+    if action not in coordinator_steps(course):
+        message = _(
+            "Borgeren har trukket samtykket til en opfølgende samtale tilbage. Intet er ændret."
+        )
+        return render_course(course, message=message, status=409)
     form = make_step_form(action, course, submitted=True)
     if not form.validate():
         return render_course(course, forms={action: form}, status=422)
@@ -393,11 +423,14 @@ def edit_citizen(course_id):
     citizen = course.citizen
     if request.method == "GET":
         form = CitizenForm(obj=citizen, course=course, version=course.version)
+        if citizen is not None:
+            privacy.log_access("view", course.id)
     else:
         form = CitizenForm(course=course)
     if form.validate_on_submit():
         try:
             save_citizen(course, form.version.data, form.citizen_fields())
+            privacy.log_access("edit", course.id)
         except Conflict:
             form.version.data = _load(course_id).version
             form.form_errors.append(conflict_message())

@@ -11,7 +11,7 @@ from peewee import IntegrityError
 from wtforms import HiddenField, RadioField
 from wtforms.validators import ValidationError
 
-from .. import flow, labels, queries
+from .. import flow, labels, privacy, queries
 from ..auth import allow
 from ..course_forms import AnswerProposalForm, StepForm, date_field, not_in_future
 from ..db import database
@@ -46,6 +46,10 @@ def _own_course(course_id):
 
 def _home(status=200, answer_forms=None, conversation_forms=None, message=None):
     data = queries.volunteer_home(current_user)
+    # The active courses show the citizen's name and phone, the proposals their goals.
+    shown = [c.id for c in data["courses"] if c.citizen_id]
+    shown += [p.course.id for p in data["pending"] if p.course.citizen_id]
+    privacy.log_access("view", shown)
     return render(
         "volunteer/home.html",
         "volunteer/_home.html",
@@ -112,6 +116,8 @@ def log_conversation(course_id):
         form = ConversationForm(
             formdata=None, course=course, submission_key=secrets.token_urlsafe(16)
         )
+        if course.stage == flow.ACTIVE and course.citizen_id:
+            privacy.log_access("view", course.id)
         return render("volunteer/conversation.html", form=form, course=course)
     form = ConversationForm(course=course)
     if course.stage != flow.ACTIVE:
