@@ -127,3 +127,9 @@ def test_the_form_carries_a_fresh_submission_key(client, coordinator):
         for page in (client.get("/inquiries/new").get_data(as_text=True) for _ in range(2))
     }
     assert len(keys) == 2
+
+
+def test_a_nul_character_is_dropped_not_stored(client, coordinator):
+    response = client.post("/inquiries/new", data=valid(name="Je\x00ns"))
+    assert response.status_code == 303
+    assert Citizen.get().name == "Jens"

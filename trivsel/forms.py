@@ -31,10 +31,19 @@ class _Translations:
         return get_translations().ngettext(singular, plural, n)
 
 
+def _without_nul(value):
+    """NUL cannot be stored in PostgreSQL text and has no place in what people type."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _Translations()
+
+        def bind_field(self, form, unbound_field, options):
+            filters = [*unbound_field.kwargs.get("filters", ()), _without_nul]
+            return unbound_field.bind(form=form, filters=filters, **options)
 
 
 REQUIRED = _l("Udfyld feltet.")
