@@ -17,6 +17,7 @@ ALLOWED = {
     "courses.show": {"coordinator"},
     "courses.step": {"coordinator"},
     "courses.edit_citizen": {"coordinator"},
+    "courses.edit_match_facts": {"coordinator"},
     "volunteer.home": {"volunteer"},
     "volunteer.answer": {"volunteer"},
     "volunteer.log_conversation": {"volunteer"},
