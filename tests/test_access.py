@@ -21,6 +21,20 @@ ALLOWED = {
     "volunteer.home": {"volunteer"},
     "volunteer.answer": {"volunteer"},
     "volunteer.log_conversation": {"volunteer"},
+    "volunteer.ready_to_close": {"volunteer"},
+    "volunteer.ask_supervision": {"volunteer"},
+    "volunteer.theme_day_signup": {"volunteer"},
+    "volunteer.profile": {"volunteer"},
+    "dashboard.cover": {"coordinator"},
+    "dashboard.end_cover": {"coordinator"},
+    "corps.index": {"coordinator"},
+    "corps.profile": {"coordinator"},
+    "corps.change_status": {"coordinator"},
+    "supervision.index": {"coordinator"},
+    "supervision.create_series": {"coordinator"},
+    "supervision.meeting": {"coordinator"},
+    "supervision.handle_request": {"coordinator"},
+    "supervision.create_theme_day": {"coordinator"},
     "partner.home": {"partner"},
     "admin.users": {"admin"},
     "admin.edit_user": {"admin"},
@@ -61,6 +75,11 @@ def url_args(kit, users):
         "proposal_id": proposal.id,
         "user_id": users["volunteer"].id,
         "action": flow.CLOSE,
+        # Rows that need not exist: a 404 still shows the role was let through.
+        "meeting_id": 1,
+        "request_id": 1,
+        "day_id": 1,
+        "cover_id": 1,
     }
 
 

@@ -39,7 +39,9 @@ MONA = VolunteerFacts(
     load=1,
     interests=f("mobility", "structure", "unemployment"),
     days=f("tue", "thu"),
-    times=f("morning",),
+    times=f(
+        "morning",
+    ),
     postcode="7000",
 )
 HENRIK = VolunteerFacts(
@@ -48,7 +50,9 @@ HENRIK = VolunteerFacts(
     declaration_on=date(2025, 6, 1),
     capacity=1,
     interests=f("illness", "authorities", "unemployment"),
-    avoids=f("grief",),
+    avoids=f(
+        "grief",
+    ),
     days=f("mon", "tue", "wed", "thu", "fri"),
     times=f("afternoon", "evening"),
     postcode="7080",
@@ -60,7 +64,9 @@ POUL = VolunteerFacts(
     capacity=2,
     interests=f("mental_vulnerability", "structure"),
     phone_only=True,
-    times=f("evening",),
+    times=f(
+        "evening",
+    ),
     postcode="6000",
     languages=f("da", "en"),
 )

@@ -86,10 +86,10 @@ def configure_htmx(app):
 
 
 def configure_blueprints(app):
-    from .views import admin, courses, dashboard, partner, volunteer
+    from .views import admin, corps, courses, dashboard, partner, supervision, volunteer
     from .views import auth as auth_views
 
-    for module in (auth_views, dashboard, courses, volunteer, partner, admin):
+    for module in (auth_views, dashboard, courses, volunteer, corps, supervision, partner, admin):
         app.register_blueprint(module.bp)
 
 

@@ -18,6 +18,7 @@ from .models import (
     VolunteerStatusChange,
     now,
 )
+from .statistics import _by_year, _percent
 
 OPEN_PROPOSAL = ("pending", "accepted")
 
@@ -257,71 +258,76 @@ def active_volunteers(today=None):
     )
 
 
-def _year(column):
-    return database.obj.extract_date("year", column)
-
-
-def joined_and_left_by_year():
-    """{year: (new, departed)}: a volunteer is new in the year of their first change to
-    active, and departed in the year of a change to left (counted once a year)."""
+def new_and_departed(py):
+    """{year start: (new, departed)} over the project years table `py`: a volunteer is new in
+    the year of their first change to active, departed in a year with a change to left."""
+    start, end = py.c.start, py.c.end
     first_active = (
         VolunteerStatusChange.select(
-            VolunteerStatusChange.user, fn.MIN(VolunteerStatusChange.changed_on).alias("on")
+            VolunteerStatusChange.user.alias("user_id"),
+            fn.MIN(VolunteerStatusChange.changed_on).alias("first_on"),
         )
         .where(VolunteerStatusChange.status == "active")
         .group_by(VolunteerStatusChange.user)
         .alias("first_active")
     )
-    new = dict(
-        VolunteerStatusChange.select(
-            _year(first_active.c.on).alias("year"), fn.COUNT(first_active.c.user_id)
+    new = _by_year(
+        VolunteerStatusChange.select(start, fn.COUNT(first_active.c.user_id))
+        .from_(py)
+        .join(
+            first_active,
+            on=((first_active.c.first_on >= start) & (first_active.c.first_on < end)),
         )
-        .from_(first_active)
-        .group_by(_year(first_active.c.on))
-        .tuples()
+        .group_by(start)
     )
-    left = dict(
-        VolunteerStatusChange.select(
-            _year(VolunteerStatusChange.changed_on).alias("year"),
-            fn.COUNT(VolunteerStatusChange.user.distinct()),
+    left = _by_year(
+        VolunteerStatusChange.select(start, fn.COUNT(VolunteerStatusChange.user.distinct()))
+        .from_(py)
+        .join(
+            VolunteerStatusChange,
+            on=(
+                (VolunteerStatusChange.status == "left")
+                & (VolunteerStatusChange.changed_on >= start)
+                & (VolunteerStatusChange.changed_on < end)
+            ),
         )
-        .where(VolunteerStatusChange.status == "left")
-        .group_by(_year(VolunteerStatusChange.changed_on))
-        .tuples()
+        .group_by(start)
     )
-    new = {int(y): n for y, n in new.items()}
-    left = {int(y): n for y, n in left.items()}
-    return {y: (new.get(y, 0), left.get(y, 0)) for y in sorted(set(new) | set(left))}
+    return {y: (new.get(y, (0,))[0], left.get(y, (0,))[0]) for y in set(new) | set(left)}
 
 
-def courses_per_volunteer():
-    """{volunteer name: (running, all)}: courses each volunteer has now and ever had."""
-    rows = (
-        User.select(
-            User.name,
-            fn.SUM(Case(None, [(Course.stage == flow.ACTIVE, 1)], 0)),
-            fn.COUNT(Course.id),
+def courses_per_volunteer(py):
+    """{year start: mean courses per volunteer with a course running in the year}."""
+    start, end = py.c.start, py.c.end
+    rows = _by_year(
+        Course.select(start, fn.COUNT(Course.id), fn.COUNT(Course.volunteer.distinct()))
+        .from_(py)
+        .join(
+            Course,
+            on=(
+                Course.volunteer.is_null(False)
+                & (Course.started_on < end)
+                & (Course.ended_on.is_null() | (Course.ended_on >= start))
+            ),
         )
-        .join(Course, on=(Course.volunteer == User.id))
-        .where(User.role == "volunteer")
-        .group_by(User.id, User.name)
-        .order_by(User.name)
-        .tuples()
+        .group_by(start)
     )
-    return {name: (int(running or 0), n) for name, running, n in rows}
+    return {y: round(n / volunteers, 1) for y, (n, volunteers) in rows.items() if volunteers}
 
 
-def attendance_rate_by_year():
-    """{year: percent}: of the volunteers counted at recorded group meetings, how many came."""
-    year = _year(SupervisionMeeting.starts_at)
-    rows = (
-        SupervisionAttendance.select(
-            year.alias("year"),
-            fn.SUM(Case(None, [(SupervisionAttendance.attended == True, 1)], 0)),  # noqa: E712
-            fn.COUNT(SupervisionAttendance.id),
+def attendance_rate(py):
+    """{year start: percent}: of the volunteers counted at the group meetings held in the year
+    (attendance recorded), the share who came."""
+    start, end = py.c.start, py.c.end
+    came = Case(None, [(SupervisionAttendance.attended == True, 1)], 0)  # noqa: E712
+    rows = _by_year(
+        SupervisionMeeting.select(start, fn.SUM(came), fn.COUNT(SupervisionAttendance.id))
+        .from_(py)
+        .join(
+            SupervisionMeeting,
+            on=((SupervisionMeeting.starts_at >= start) & (SupervisionMeeting.starts_at < end)),
         )
-        .join(SupervisionMeeting)
-        .group_by(year)
-        .tuples()
+        .join(SupervisionAttendance, on=(SupervisionAttendance.meeting == SupervisionMeeting.id))
+        .group_by(start)
     )
-    return {int(y): round(100 * int(came or 0) / n) for y, came, n in rows if n}
+    return {y: _percent(int(yes or 0), n) for y, (yes, n) in rows.items() if n}

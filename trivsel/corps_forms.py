@@ -162,7 +162,11 @@ class NewVolunteerForm(Form):
     name = StringField(_l("Navn"), validators=[required(), max_length(100)])
     email = EmailField(
         _l("E-mail"),
-        validators=[required(), max_length(254), Email(message=_l("Skriv en gyldig e-mailadresse."))],
+        validators=[
+            required(),
+            max_length(254),
+            Email(message=_l("Skriv en gyldig e-mailadresse.")),
+        ],
         description=_l("Den frivillige logger ind med den, når administratoren har givet adgang."),
     )
     applied_on = date_field(_l("Ansøgt"), typed(), not_in_future, default=date.today)
@@ -173,9 +177,7 @@ class StatusForm(Form):
         _l("Status"), choices=labels.choices(labels.VOLUNTEER_STATUSES), validators=[chosen()]
     )
     changed_on = date_field(_l("Fra"), typed(), default=date.today)
-    paused_until = date_field(
-        _l("Pause til og med"), optional(), description=_l("Kun ved pause.")
-    )
+    paused_until = date_field(_l("Pause til og med"), optional(), description=_l("Kun ved pause."))
 
     def validate_paused_until(self, field):
         if self.status.data != "paused":
@@ -204,9 +206,7 @@ class SeriesForm(Form):
 
 class ThemeDayForm(Form):
     title = StringField(_l("Titel"), validators=[required(), max_length(120)])
-    starts_at = DateTimeLocalField(
-        _l("Dato og tid"), format="%Y-%m-%dT%H:%M", validators=[typed()]
-    )
+    starts_at = DateTimeLocalField(_l("Dato og tid"), format="%Y-%m-%dT%H:%M", validators=[typed()])
     place = StringField(_l("Sted"), validators=[optional(), max_length(100)])
     capacity = IntegerField(
         _l("Antal pladser"),

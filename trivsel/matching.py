@@ -137,8 +137,7 @@ def refusals(volunteer, today):
 
 
 _ORDER = {
-    code: i
-    for i, code in enumerate([*labels.INTEREST_AREAS, *labels.WEEKDAYS, *labels.LANGUAGES])
+    code: i for i, code in enumerate([*labels.INTEREST_AREAS, *labels.WEEKDAYS, *labels.LANGUAGES])
 }
 
 

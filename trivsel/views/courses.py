@@ -235,7 +235,9 @@ def render_course(course, forms=None, message=None, status=200):
     """The course page, or its panel for htmx; `forms` replaces fresh forms (to keep input)."""
     steps = [a for a in flow.allowed_actions(course.stage) if a in COORDINATOR_STEPS]
     suggestions = corps.suggestions(course) if flow.PROPOSE in steps else None
-    step_forms = {action: make_step_form(action, course, suggestions=suggestions) for action in steps}
+    step_forms = {
+        action: make_step_form(action, course, suggestions=suggestions) for action in steps
+    }
     step_forms.update(forms or {})
     return render(
         "courses/page.html",
