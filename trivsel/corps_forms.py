@@ -179,13 +179,17 @@ class StatusForm(Form):
     changed_on = date_field(_l("Fra"), typed(), default=date.today)
     paused_until = date_field(_l("Pause til og med"), optional(), description=_l("Kun ved pause."))
 
-    def validate_paused_until(self, field):
-        if self.status.data != "paused":
-            return
+    def validate(self, extra_validators=None):
+        # Not an inline validator: Optional() on the field would stop it when it is empty.
+        valid = super().validate(extra_validators)
+        field = self.paused_until
+        if self.status.data != "paused" or field.errors:
+            return valid
         if not field.data:
-            raise ValidationError(_l("Skriv hvornår pausen slutter."))
-        if self.changed_on.data and field.data < self.changed_on.data:
-            raise ValidationError(_l("Pausen kan ikke slutte før den begynder."))
+            field.errors.append(_l("Skriv hvornår pausen slutter."))
+        elif self.changed_on.data and field.data < self.changed_on.data:
+            field.errors.append(_l("Pausen kan ikke slutte før den begynder."))
+        return valid and not field.errors
 
 
 class SeriesForm(Form):

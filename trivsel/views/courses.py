@@ -396,6 +396,7 @@ def edit_match_facts(course_id):
         except Conflict:
             form.version.data = _load(course_id).version
             form.form_errors.append(conflict_message())
+            return render("courses/match_facts.html", form=form, course=course, status=409)
         else:
             flash(_("Oplysningerne til matchet er gemt."), "success")
             return redirect(url_for("courses.show", course_id=course_id), 303)
