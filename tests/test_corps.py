@@ -113,7 +113,7 @@ def test_an_ineligible_volunteer_is_shown_with_the_reason(kit):
     make_profile(ole, declaration_signed_on=None)
     course_id = kit.to(flow.MATCHING)
     page = kit.client.get(f"/courses/{course_id}").get_data(as_text=True)
-    item = page[page.index('id="suggestion-%d"' % ole.id) :]
+    item = page[page.index(f'id="suggestion-{ole.id}"') :]
     item = item[: item.index("</li>\n    \n")] if "</li>\n    \n" in item else item[:2000]
     assert "Kan ikke foreslås" in item
     assert "Har ikke underskrevet tavshedserklæring" in item

@@ -291,9 +291,10 @@ def test_a_covering_coordinator_sees_and_works_the_same_queues(kit, users):
     kit.auth.login(anne)
     annes_page = kit.client.get("/dashboard").get_data(as_text=True)
     assert "Birgit Holm er væk til og med" in annes_page and "Anne Dahl dækker" in annes_page
-    queue = lambda page: page[
-        page.index('id="queue-matching"') : page.index('id="queue-match_meeting"')
-    ]  # noqa: E731
+
+    def queue(page):
+        return page[page.index('id="queue-matching"') : page.index('id="queue-match_meeting"')]
+
     assert f"#{matching}" in queue(annes_page)
     assert queue(annes_page) == queue(birgits_page)
     # Anne acts on the queue: she proposes a volunteer for Birgit's course.

@@ -25,6 +25,7 @@ from .workdays import is_working_day, working_days_between
 DEMO_PASSWORD = "trivsel-demo"
 DEMO_USERS = [
     ("koordinator@trivsel.example", "Birgit Holm", "coordinator"),
+    ("anne@trivsel.example", "Anne Dahl", "coordinator"),  # covers when Birgit is away
     ("mona@trivsel.example", "Mona Jensen", "volunteer"),
     ("poul@trivsel.example", "Poul Madsen", "volunteer"),
     ("karen@trivsel.example", "Karen Nielsen", "volunteer"),
