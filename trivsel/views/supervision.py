@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import corps, supervision
@@ -51,7 +52,11 @@ def create_series():
         current_user.id,
     )
     flash(
-        _("%(n)s supervisionsmøder er oprettet, hver 14. dag.", n=len(created)),
+        ngettext(
+            "%(num)s supervisionsmøde er oprettet.",
+            "%(num)s supervisionsmøder er oprettet, hver 14. dag.",
+            len(created),
+        ),
         "success",
     )
     return redirect(url_for("supervision.index"), 303)
