@@ -51,24 +51,32 @@ def _codes(mapping, label, description=None):
     )
 
 
+def match_fields():
+    """Fresh fields for what the match needs (fresh, so a form can place them where it likes:
+    WTForms orders fields by when they were created)."""
+    return (
+        _codes(
+            labels.INTEREST_AREAS,
+            _l("Hvad skal borgeren have støtte til?"),
+            _l("Bruges til at foreslå en frivillig. Ikke borgerens egne ord, kun områderne."),
+        ),
+        _codes(labels.WEEKDAYS, _l("Borgeren kan på disse dage")),
+        _codes(labels.TIMES_OF_DAY, _l("Borgeren kan på disse tider")),
+        BooleanField(_l("Forløbet skal foregå i telefonen")),
+        SelectField(
+            _l("Foretrukket sprog"),
+            choices=[SelectChoice("", _l("Dansk"))]
+            + [c for c in labels.choices(labels.LANGUAGES) if c.value != "da"],
+            validators=[optional()],
+        ),
+        postcode_field(_l("Borgerens postnummer")),
+    )
+
+
 class MatchFactsMixin:
     """What the match needs to know about a course, recorded at the intake."""
 
-    needs = _codes(
-        labels.INTEREST_AREAS,
-        _l("Hvad skal borgeren have støtte til?"),
-        _l("Bruges til at foreslå en frivillig. Ikke borgerens egne ord, kun områderne."),
-    )
-    available_days = _codes(labels.WEEKDAYS, _l("Borgeren kan på disse dage"))
-    available_times = _codes(labels.TIMES_OF_DAY, _l("Borgeren kan på disse tider"))
-    by_phone = BooleanField(_l("Forløbet skal foregå i telefonen"))
-    language = SelectField(
-        _l("Foretrukket sprog"),
-        choices=[SelectChoice("", _l("Dansk"))]
-        + [c for c in labels.choices(labels.LANGUAGES) if c.value != "da"],
-        validators=[optional()],
-    )
-    postcode = postcode_field(_l("Borgerens postnummer"))
+    needs, available_days, available_times, by_phone, language, postcode = match_fields()
 
     def match_facts(self):
         return {

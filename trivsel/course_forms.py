@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import Email, NumberRange, ValidationError
 
 from . import corps, labels
-from .corps_forms import MatchFactsMixin
+from .corps_forms import MatchFactsMixin, match_fields
 from .forms import (
     Form,
     VersionField,
@@ -223,6 +223,8 @@ class HoldIntakeForm(Who5Mixin, MatchFactsMixin, StepForm):
     outcome = RadioField(
         _l("Udfald"), choices=labels.choices(labels.INTAKE_OUTCOMES), validators=[chosen()]
     )
+    # After the outcome, for a course going on to a match.
+    needs, available_days, available_times, by_phone, language, postcode = match_fields()
 
 
 class MatchFactsForm(MatchFactsMixin, StepForm):
