@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from trivsel import create_app
 from trivsel.auth import hash_password
 from trivsel.db import database, migrate, open_database
-from trivsel.models import User
+from trivsel.models import User, VolunteerProfile
 
 POSTGRES_URL = os.environ.get("TRIVSEL_DATABASE_URL", "")
 PASSWORD = "correct horse battery"
@@ -96,17 +96,32 @@ def make_user(role, name=None, email=None, active=True):
     )
 
 
+def make_profile(user, **fields):
+    """A volunteer profile; by default active, declaration signed, room for many courses."""
+    values = {
+        "status": "active",
+        "applied_on": date(2025, 1, 6),
+        "declaration_signed_on": date(2025, 1, 20),
+        "capacity": 5,
+    }
+    values.update(fields)
+    return VolunteerProfile.create(user=user, **values)
+
+
 @pytest.fixture
 def users(app):
-    """One user of each role, and a second volunteer."""
+    """One user of each role, and a second volunteer (both active, declaration signed)."""
     with app.app_context():
-        return {
+        users = {
             "coordinator": make_user("coordinator", "Birgit Holm"),
             "volunteer": make_user("volunteer", "Mona Jensen"),
             "other_volunteer": make_user("volunteer", "Poul Madsen"),
             "partner": make_user("partner", "Susanne Berg"),
             "admin": make_user("admin", "Anders Admin"),
         }
+        make_profile(users["volunteer"])
+        make_profile(users["other_volunteer"])
+        return users
 
 
 class Auth:

@@ -14,6 +14,7 @@ def test_the_five_stories_at_different_steps(app):
         "Gerda": flow.ACTIVE,
         "Jens": flow.INTAKE_SCHEDULED,
         "Søren": flow.PROPOSED,
+        "Ulla": flow.MATCHING,  # waits for a match, so the suggestions show
     }
     anonymous = Course.select().where(Course.citizen.is_null() & Course.erased_on.is_null())
     assert anonymous.count() == 2  # anonymous inquiries
@@ -51,3 +52,16 @@ def test_make_run_path_init_db_with_demo_and_logins(app, runner, client):
         assert name in page
     # The demo's anonymous call waited three working days: flagged.
     assert "Over 2 dage" in page
+
+
+def test_the_demo_suggestions_show_reasons_and_the_ineligible(app):
+    from trivsel import corps
+
+    load_demo()
+    with app.test_request_context():
+        ulla = Course.select().join(Citizen).where(Citizen.name == "Ulla").get()
+        ranked = corps.suggestions(ulla)
+        assert ranked[0].volunteer.name == "Karen Nielsen"
+        assert "shared_areas" in ranked[0].codes
+        refused = {s.volunteer.name: [r.code for r in s.refusals] for s in ranked if not s.eligible}
+        assert refused == {"Lise Kjær": ["paused"], "Mona Jensen": ["at_capacity"]}

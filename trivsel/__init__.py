@@ -90,6 +90,7 @@ def configure_blueprints(app):
     from .plugins import PluginLoadError
     from .views import (
         admin,
+        corps,
         courses,
         dashboard,
         directory,
@@ -98,6 +99,7 @@ def configure_blueprints(app):
         referrals,
         statistics,
         stories,
+        supervision,
         volunteer,
     )
     from .views import auth as auth_views
@@ -108,6 +110,8 @@ def configure_blueprints(app):
         courses,
         privacy,
         volunteer,
+        corps,
+        supervision,
         partner,
         referrals,
         directory,

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from peewee import Case, fn
 
-from . import db, flow, statistics
-from .models import Course, User
+from . import corps, db, flow, statistics
+from .models import Course
 from .statistics import ALL, MAIN, _by_year, _percent, _years_table
 
 SOURCE_KEYS = ("citizen", "professional", "relative", "other")
@@ -40,7 +40,9 @@ class AnnualReport:
     by_outcome: dict = field(default_factory=dict)
     waits: dict = field(default_factory=dict)  # {start: (median, p90)} in working days
     lengths: dict = field(default_factory=dict)  # {start: (median days, 90th percentile days)}
-    volunteers: dict = field(default_factory=dict)  # {start: (active, new)}
+    volunteers: dict = field(default_factory=dict)  # {start: (active, new, departed)}
+    courses_per_volunteer: dict = field(default_factory=dict)  # {start: mean}
+    supervision_attendance: dict = field(default_factory=dict)  # {start: percent}
     who5: dict = field(default_factory=dict)  # {start: (pairs, mean change)}
 
 
@@ -140,13 +142,16 @@ def build(month_day, branches):
         py, length, Course.ended_on, extra=Course.started_on.is_null(False)
     )
     report.volunteers = _volunteers(py)
+    report.courses_per_volunteer = corps.courses_per_volunteer(py)
+    report.supervision_attendance = corps.attendance_rate(py)
     report.who5 = _who5(py)
     report.goals = _goals(report)
     return report
 
 
 def _volunteers(py):
-    """Per year: volunteers with a course running in it, and volunteers who joined in it."""
+    """Per year: volunteers with a course running in it, volunteers who became active in it and
+    volunteers who left in it (from the dated status history)."""
     start, end = py.c.start, py.c.end
     active = _by_year(
         Course.select(start, fn.COUNT(Course.volunteer.distinct()))
@@ -161,17 +166,9 @@ def _volunteers(py):
         )
         .group_by(start)
     )
-    new = _by_year(
-        User.select(start, fn.COUNT(User.id))
-        .from_(py)
-        .join(
-            User,
-            on=((User.role == "volunteer") & (User.created_at >= start) & (User.created_at < end)),
-        )
-        .group_by(start)
-    )
-    years = set(active) | set(new)
-    return {y: ((active.get(y) or (0,))[0], (new.get(y) or (0,))[0]) for y in years}
+    moves = corps.new_and_departed(py)
+    years = set(active) | set(moves)
+    return {y: ((active.get(y) or (0,))[0], *moves.get(y, (0, 0))) for y in years}
 
 
 def _who5(py):

@@ -15,7 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import Email, NumberRange, ValidationError
 
-from . import labels
+from . import corps, labels
+from .corps_forms import MatchFactsMixin, match_fields
 from .forms import (
     Form,
     MultiCheckboxField,
@@ -213,7 +214,7 @@ class ScheduleIntakeForm(StepForm):
     )
 
 
-class HoldIntakeForm(Who5Mixin, StepForm):
+class HoldIntakeForm(Who5Mixin, MatchFactsMixin, StepForm):
     held_on = date_field(_l("Startsamtalen blev holdt"), typed(), not_in_future, after_received())
     goals = TextAreaField(
         _l("Borgerens egne mål, med borgerens ord"),
@@ -223,20 +224,43 @@ class HoldIntakeForm(Who5Mixin, StepForm):
     outcome = RadioField(
         _l("Udfald"), choices=labels.choices(labels.INTAKE_OUTCOMES), validators=[chosen()]
     )
+    # After the outcome, for a course going on to a match.
+    needs, available_days, available_times, by_phone, language, postcode = match_fields()
+
+
+class MatchFactsForm(MatchFactsMixin, StepForm):
+    """What the match needs, edited after the intake."""
 
 
 class ProposeForm(StepForm):
     volunteer = SelectField(_l("Frivillig"), coerce=int, validators=[chosen()])
 
-    def __init__(self, *args, volunteers=(), **kwargs):
+    def __init__(self, *args, volunteers=(), suggestions=None, **kwargs):
+        """`suggestions` (ranked, from `corps.suggestions`) list the eligible first and mark
+        the others; plain `volunteers` are listed as they come."""
         super().__init__(*args, **kwargs)
-        self.volunteer.choices = [SelectChoice(0, _l("Vælg frivillig"))] + [
-            SelectChoice(v.id, v.name) for v in volunteers
-        ]
+        options = [SelectChoice(0, _l("Vælg frivillig"))]
+        if suggestions is not None:
+            for s in suggestions:
+                label = s.volunteer.name
+                if not s.eligible:
+                    label = _l("%(name)s (kan ikke foreslås)", name=s.volunteer.name)
+                options.append(SelectChoice(s.volunteer.id, label))
+        else:
+            options += [SelectChoice(v.id, v.name) for v in volunteers]
+        self.volunteer.choices = options
 
     def validate_volunteer(self, field):
         if not field.data:
             raise ValidationError(_l("Vælg en frivillig."))
+        refused = corps.refusals_for(field.data)
+        if refused:
+            raise ValidationError(
+                _l(
+                    "Den frivillige kan ikke foreslås: %(reasons)s. Intet er ændret.",
+                    reasons="; ".join(r.text.lower() for r in refused),
+                )
+            )
 
 
 class RetractForm(StepForm):

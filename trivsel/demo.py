@@ -19,17 +19,26 @@ from .models import (
     Referral,
     RetentionRun,
     Story,
+    SupervisionAttendance,
+    SupervisionMeeting,
+    SupervisionRequest,
+    ThemeDay,
+    ThemeDaySignup,
     User,
+    VolunteerProfile,
+    VolunteerStatusChange,
 )
 from .workdays import is_working_day, working_days_between
 
 DEMO_PASSWORD = "trivsel-demo"
 DEMO_USERS = [
     ("koordinator@trivsel.example", "Birgit Holm", "coordinator"),
+    ("anne@trivsel.example", "Anne Dahl", "coordinator"),  # covers when Birgit is away
     ("mona@trivsel.example", "Mona Jensen", "volunteer"),
     ("poul@trivsel.example", "Poul Madsen", "volunteer"),
     ("karen@trivsel.example", "Karen Nielsen", "volunteer"),
     ("henrik@trivsel.example", "Henrik Lund", "volunteer"),
+    ("lise@trivsel.example", "Lise Kjær", "volunteer"),
     ("partner@trivsel.example", "Susanne Berg", "partner"),
     ("forening@trivsel.example", "Ole Krogh", "partner"),
     ("admin@trivsel.example", "Anders Admin", "admin"),
@@ -256,6 +265,112 @@ class _Story:
         )
 
 
+# email prefix: (status, capacity, interests, avoids, days, times, phone only, postcode)
+DEMO_PROFILES = {
+    "mona": (
+        "active",
+        1,
+        ["mobility", "structure", "unemployment"],
+        [],
+        ["tue", "thu"],
+        ["morning"],
+        False,
+        "7000",
+    ),
+    "poul": ("active", 2, ["mental_vulnerability", "structure"], [], [], ["evening"], True, "7000"),
+    "karen": (
+        "active",
+        2,
+        ["loneliness", "digital_skills", "grief"],
+        [],
+        ["mon", "wed"],
+        ["morning", "afternoon"],
+        False,
+        "7000",
+    ),
+    "henrik": (
+        "active",
+        1,
+        ["illness", "authorities", "unemployment"],
+        ["grief"],
+        ["mon", "tue", "wed", "thu", "fri"],
+        ["afternoon", "evening"],
+        False,
+        "7080",
+    ),
+    "lise": ("paused", 2, ["loneliness", "grief"], [], ["mon"], ["morning"], False, "7000"),
+}
+
+
+def _corps(users, today):
+    """Profiles for the demo volunteers: Mona at capacity with Gerda, Lise on a pause."""
+    for key, (
+        status,
+        capacity,
+        interests,
+        avoids,
+        days,
+        times,
+        phone,
+        postcode,
+    ) in DEMO_PROFILES.items():
+        user = users[key]
+        applied = today - timedelta(days=400)
+        VolunteerProfile.create(
+            user=user,
+            status=status,
+            paused_until=today + timedelta(days=30) if status == "paused" else None,
+            applied_on=applied,
+            declaration_signed_on=applied + timedelta(days=14),
+            capacity=capacity,
+            interests=interests,
+            avoids=avoids,
+            available_days=days,
+            available_times=times,
+            phone_only=phone,
+            languages=["en"] if key == "poul" else [],
+            postcode=postcode,
+            suitability_notes="Rolig og god til at lytte.",
+        )
+        VolunteerStatusChange.create(user=user, status="applicant", changed_on=applied)
+        VolunteerStatusChange.create(
+            user=user, status="active", changed_on=applied + timedelta(days=14)
+        )
+        if status == "paused":
+            VolunteerStatusChange.create(
+                user=user,
+                status="paused",
+                changed_on=today - timedelta(days=10),
+                paused_until=today + timedelta(days=30),
+            )
+
+
+def _supervision(users, today):
+    """A series of group meetings every 14 days (two held, with attendance) and a theme day."""
+    first = datetime.combine(today - timedelta(days=28), time(17, 0))
+    volunteers = [users[k] for k in ("mona", "poul", "karen", "henrik")]
+    for i in range(8):
+        meeting = SupervisionMeeting.create(
+            starts_at=first + timedelta(days=14 * i), place="Frivilligcentret, mødelokale 2"
+        )
+        if meeting.starts_at.date() < today:
+            meeting.attendance_recorded = True
+            meeting.save()
+            SupervisionAttendance.insert_many(
+                [
+                    {"meeting": meeting.id, "volunteer": v.id, "attended": (i + n) % 4 != 0}
+                    for n, v in enumerate(volunteers)
+                ]
+            ).execute()
+    day = ThemeDay.create(
+        title="Temadag: sorg og tab",
+        starts_at=datetime.combine(today + timedelta(days=12), time(10, 0)),
+        place="Frivilligcentret",
+        capacity=20,
+    )
+    ThemeDaySignup.create(theme_day=day, volunteer=users["karen"])
+
+
 def load_demo(today=None):
     """Load the demo into an empty database. Returns False (and changes nothing) when the
     database already has users."""
@@ -298,6 +413,7 @@ def load_demo(today=None):
             )
         for title, body in DEMO_STORIES:
             Story.create(title=title, body=body, published=True, updated_by=boss)
+        _corps(users, today)
 
         # Inge, 73: lonely after losing her husband; bridged to Ældresagen's computer classes.
         inge = _Story(
@@ -313,6 +429,9 @@ def load_demo(today=None):
             initiated_by="citizen",
             birth_year=today.year - 73,
             target_group="senior",
+            needs=["loneliness", "digital_skills"],
+            available_days=["mon", "wed"],
+            available_times=["morning"],
         )
         inge.intake(t(149), t(145))
         proposal = inge.propose(users["karen"], t(140), "accept", t(139))
@@ -349,6 +468,8 @@ def load_demo(today=None):
             initiated_by="citizen",
             birth_year=today.year - 50,
             target_group="adult",
+            needs=["unemployment", "structure"],
+            available_times=["morning"],
         )
         lene.intake(t(89), t(85))
         proposal = lene.propose(users["mona"], t(84), "accept", t(83))
@@ -373,6 +494,8 @@ def load_demo(today=None):
             initiated_by="professional",
             birth_year=today.year - 81,
             target_group="senior",
+            needs=["mobility"],
+            available_days=["tue", "thu"],
         )
         Referral.create(
             course=gerda.course,
@@ -433,12 +556,44 @@ def load_demo(today=None):
             initiated_by="citizen",
             birth_year=today.year - 40,
             target_group="adult",
+            needs=["mental_vulnerability"],
+            available_times=["evening"],
+            by_phone=True,
         )
         soren.intake(t(19), t(15))
         soren.propose(
             users["henrik"], t(12), "decline", t(11), reason="Jeg kender familien privat."
         )
         soren.propose(users["poul"], t(3))
+
+        # Ulla, 68: widowed in the spring, lonely; waits for a match, so the suggestions show.
+        ulla = _Story(
+            boss,
+            t(9),
+            {
+                "name": "Ulla",
+                "phone": "61 22 33 44",
+                "postcode": "7000",
+                "goals": "Have nogen at tale med om Svend og komme ud om formiddagen.",
+            },
+            channel="phone",
+            initiated_by="citizen",
+            birth_year=today.year - 68,
+            target_group="senior",
+            needs=["grief", "loneliness"],
+            available_days=["mon", "wed"],
+            available_times=["morning"],
+        )
+        ulla.intake(t(8), t(5))
+
+        # Gerda's volunteer thinks she is ready to close and asks for a talk about it.
+        Course.update(ready_to_close_on=t(2)).where(Course.id == gerda.course.id).execute()
+        SupervisionRequest.create(
+            course=gerda.course,
+            volunteer=users["mona"],
+            requested_at=datetime.combine(t(2), time(19, 0)),
+        )
+        _supervision(users, today)
 
         # An anonymous call three working days ago, still waiting for first contact.
         _Story(boss, _working_days_before(today, 3), channel="phone", initiated_by="citizen")

@@ -191,6 +191,57 @@ OFFER_CATEGORIES = {
 }
 
 
+# --- The volunteer corps -------------------------------------------------------------------
+
+# What a volunteer wants to help with, and what a course needs: the same fixed list.
+INTEREST_AREAS = {
+    "loneliness": _l("Ensomhed"),
+    "grief": _l("Sorg"),
+    "illness": _l("Sygdom"),
+    "mobility": _l("Mobilitet og gåture"),
+    "unemployment": _l("Ledighed og jobsøgning"),
+    "structure": _l("Struktur i hverdagen"),
+    "mental_vulnerability": _l("Psykisk sårbarhed"),
+    "digital_skills": _l("Digitale færdigheder"),
+    "authorities": _l("Møder med myndigheder"),
+}
+
+WEEKDAYS = {
+    "mon": _l("Mandag"),
+    "tue": _l("Tirsdag"),
+    "wed": _l("Onsdag"),
+    "thu": _l("Torsdag"),
+    "fri": _l("Fredag"),
+    "sat": _l("Lørdag"),
+    "sun": _l("Søndag"),
+}
+
+TIMES_OF_DAY = {
+    "morning": _l("Formiddag"),
+    "afternoon": _l("Eftermiddag"),
+    "evening": _l("Aften"),
+}
+
+LANGUAGES = {
+    "da": _l("Dansk"),
+    "en": _l("Engelsk"),
+    "de": _l("Tysk"),
+    "ar": _l("Arabisk"),
+    "tr": _l("Tyrkisk"),
+    "uk": _l("Ukrainsk"),
+    "pl": _l("Polsk"),
+    "fa": _l("Persisk"),
+    "so": _l("Somali"),
+}
+
+VOLUNTEER_STATUSES = {
+    "applicant": _l("Ansøger"),
+    "active": _l("Aktiv"),
+    "paused": _l("Holder pause"),
+    "left": _l("Stoppet"),
+}
+
+
 def choices(mapping):
     """WTForms choices from one of the mappings above."""
     return [SelectChoice(value, label) for value, label in mapping.items()]

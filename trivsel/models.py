@@ -22,6 +22,20 @@ from peewee import (
 from .db import BaseModel
 
 
+class CodeListField(CharField):
+    """A short list of codes from a fixed list (weekdays, interest areas), stored as "a,b"."""
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value
+        return ",".join(sorted(set(value))) or None
+
+    def python_value(self, value):
+        return [code for code in (value or "").split(",") if code]
+
+
 def now():
     return datetime.now().replace(microsecond=0)
 
@@ -55,6 +69,7 @@ class Citizen(BaseModel):
     # Special considerations (e.g. dementia) a referrer passed on, only with the citizen's
     # consent (item "share_considerations").
     considerations = TextField(null=True)
+    postcode = CharField(max_length=4, null=True)  # the area, for a volunteer living near
 
     @property
     def display_name(self):
@@ -90,12 +105,20 @@ class Course(BaseModel):
     intake_held_on = DateField(null=True)
     intake_outcome = CharField(max_length=30, null=True)
     who5_intake = IntegerField(null=True)  # WHO-5 wellbeing score 0-100, when the citizen agreed
+    # What the match needs (recorded at the intake): interest-area codes, when the citizen is
+    # available, by phone or not, and the preferred language. Facts, not the citizen's words.
+    needs = CodeListField(max_length=200, null=True)
+    available_days = CodeListField(max_length=40, null=True)
+    available_times = CodeListField(max_length=40, null=True)
+    by_phone = BooleanField(default=False)
+    language = CharField(max_length=10, null=True)
 
     # The course itself (forløb)
     volunteer = ForeignKeyField(User, null=True, backref="courses", on_delete="RESTRICT")
     started_on = DateField(null=True)
     frequency = CharField(max_length=20, null=True)
     expected_end_on = DateField(null=True)
+    ready_to_close_on = DateField(null=True)  # the volunteer flagged it for the group meeting
 
     # Closing (afslutning) and withdrawal
     ended_on = DateField(null=True)
@@ -283,6 +306,106 @@ class RetentionRun(BaseModel):
     log_purged = IntegerField(default=0)
 
 
+# --- The volunteer corps and supervision ----------------------------------------------------
+
+
+class VolunteerProfile(BaseModel):
+    """A volunteer's application, suitability and what they offer; one per volunteer user.
+
+    Personal data of the volunteer (notes, postcode): only coordinators see it whole.
+    """
+
+    user = ForeignKeyField(User, unique=True, backref="profiles", on_delete="CASCADE")
+    status = CharField(max_length=20, default="applicant", index=True)
+    paused_until = DateField(null=True)  # the last day of a pause
+    applied_on = DateField()
+    declaration_signed_on = DateField(null=True)  # confidentiality (tavshedspligt)
+    suitability_notes = TextField(null=True)  # coordinator only
+    motivation = TextField(null=True)  # coordinator only
+    capacity = IntegerField(default=1)  # courses at once
+    available_days = CodeListField(max_length=40, null=True)
+    available_times = CodeListField(max_length=40, null=True)
+    phone_only = BooleanField(default=False)
+    interests = CodeListField(max_length=200, null=True)
+    avoids = CodeListField(max_length=200, null=True)
+    languages = CodeListField(max_length=60, null=True)
+    postcode = CharField(max_length=4, null=True)
+    background = CharField(max_length=200, null=True)  # professional background, optional
+    updated_at = DateTimeField(default=now)
+
+
+class VolunteerStatusChange(BaseModel):
+    """A dated change of a volunteer's status: the history behind new and departed figures."""
+
+    user = ForeignKeyField(User, backref="status_changes", on_delete="CASCADE")
+    status = CharField(max_length=20)
+    changed_on = DateField(index=True)
+    paused_until = DateField(null=True)
+    changed_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    recorded_at = DateTimeField(default=now)
+
+
+class SupervisionMeeting(BaseModel):
+    """A group supervision meeting (every 14 days). Its agenda is computed, never stored."""
+
+    starts_at = DateTimeField(index=True)
+    place = CharField(max_length=100, null=True)
+    attendance_recorded = BooleanField(default=False)
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+
+
+class SupervisionAttendance(BaseModel):
+    """Whether one volunteer came to one group meeting."""
+
+    meeting = ForeignKeyField(SupervisionMeeting, backref="attendance", on_delete="CASCADE")
+    volunteer = ForeignKeyField(User, on_delete="CASCADE")
+    attended = BooleanField()
+
+    class Meta:
+        indexes = ((("meeting", "volunteer"), True),)
+
+
+class SupervisionRequest(BaseModel):
+    """A volunteer asks for individual supervision on one of their courses."""
+
+    course = ForeignKeyField(Course, backref="supervision_requests", on_delete="CASCADE")
+    volunteer = ForeignKeyField(User, on_delete="CASCADE")
+    requested_at = DateTimeField(default=now)
+    by_phone = BooleanField(default=False)
+    handled_at = DateTimeField(null=True)
+    handled_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+
+class ThemeDay(BaseModel):
+    """A workshop or theme day for the volunteers, with sign-up."""
+
+    title = CharField(max_length=120)
+    starts_at = DateTimeField(index=True)
+    place = CharField(max_length=100, null=True)
+    capacity = IntegerField(null=True)
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+
+
+class ThemeDaySignup(BaseModel):
+    theme_day = ForeignKeyField(ThemeDay, backref="signups", on_delete="CASCADE")
+    volunteer = ForeignKeyField(User, on_delete="CASCADE")
+    signed_up_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("theme_day", "volunteer"), True),)
+
+
+class Cover(BaseModel):
+    """A coordinator is away and another covers. The queues are shared by all coordinators, so
+    the cover works the same queues; this only tells everyone who to turn to."""
+
+    away = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    covered_by = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    starts_on = DateField()
+    ends_on = DateField()
+    created_at = DateTimeField(default=now)
+
+
 MODELS = [
     User,
     Citizen,
@@ -297,4 +420,12 @@ MODELS = [
     Story,
     AccessLog,
     RetentionRun,
+    VolunteerProfile,
+    VolunteerStatusChange,
+    SupervisionMeeting,
+    SupervisionAttendance,
+    SupervisionRequest,
+    ThemeDay,
+    ThemeDaySignup,
+    Cover,
 ]

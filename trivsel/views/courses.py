@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import directory, flow, labels, privacy, queries, referrals
+from .. import corps, directory, flow, labels, privacy, queries, referrals
 from ..auth import allow
 from ..course_forms import (
     CitizenForm,
@@ -17,6 +17,7 @@ from ..course_forms import (
     FollowUpForm,
     HoldIntakeForm,
     InquiryForm,
+    MatchFactsForm,
     MatchMeetingForm,
     ProposeForm,
     RetractForm,
@@ -24,10 +25,11 @@ from ..course_forms import (
     WithdrawForm,
     default_expected_end,
 )
+from ..db import database
 from ..models import Citizen, Consent, Course, Offer, OfferLink, Proposal, now
 from ..plugins import get_plugins
 from ..rendering import is_partial, render
-from ..steps import Conflict, register_inquiry, save_citizen, take_step
+from ..steps import Conflict, register_inquiry, save_citizen, save_course, take_step
 from ..workdays import working_days_between
 
 bp = Blueprint("courses", __name__)
@@ -89,18 +91,21 @@ def _hold_intake(form, course):
         "intake_held_on": form.held_on.data,
         "intake_outcome": outcome,
         "who5_intake": _who5_if_consented(form, course),
+        **form.match_facts(),
     }
     if outcome != "matching":
         changes["ended_on"] = form.held_on.data
     goals = (form.goals.data or "").strip() or None
+    postcode = (form.postcode.data or "").strip() or None
 
     def save_goals(updated):
-        if goals is None:
+        personal = {k: v for k, v in (("goals", goals), ("postcode", postcode)) if v}
+        if not personal:
             return
         if updated.citizen_id:
-            Citizen.update(goals=goals).where(Citizen.id == updated.citizen_id).execute()
+            Citizen.update(**personal).where(Citizen.id == updated.citizen_id).execute()
         else:
-            citizen = Citizen.create(goals=goals)
+            citizen = Citizen.create(**personal)
             Course.update(citizen=citizen).where(Course.id == updated.id).execute()
 
     return changes, {"outcome": outcome}, save_goals
@@ -229,11 +234,13 @@ COORDINATOR_STEPS = {
 }
 
 
-def make_step_form(action, course, submitted=False):
+def make_step_form(action, course, submitted=False, suggestions=None):
     """The form for a step: filled from the request when submitted, else fresh."""
     kwargs = {"course": course}
     if action == flow.PROPOSE:
-        kwargs["volunteers"] = queries.active_volunteers()
+        kwargs["suggestions"] = (
+            suggestions if suggestions is not None else corps.suggestions(course)
+        )
     if action == flow.CLOSE:
         directory.sync_plugin_offers(get_plugins())
         kwargs["offers"] = directory.active_offers()
@@ -243,6 +250,7 @@ def make_step_form(action, course, submitted=False):
         kwargs.update(formdata=None, version=course.version)
         if action == flow.HOLD_INTAKE and course.citizen:
             kwargs["goals"] = course.citizen.goals
+            kwargs["postcode"] = course.citizen.postcode
     form = COORDINATOR_STEPS[action].form(prefix=action, **kwargs)
     if not submitted:
         for field in form:
@@ -288,7 +296,10 @@ def render_course(course, forms=None, message=None, status=200):
     """The course page, or its panel for htmx; `forms` replaces fresh forms (to keep input)."""
     withdrawn = privacy.withdrawn_items(course.id)
     steps = coordinator_steps(course, withdrawn)
-    step_forms = {action: make_step_form(action, course) for action in steps}
+    suggestions = corps.suggestions(course) if flow.PROPOSE in steps else None
+    step_forms = {
+        action: make_step_form(action, course, suggestions=suggestions) for action in steps
+    }
     step_forms.update(forms or {})
     plugins = get_plugins()
     referral = referrals.referral_of(course)
@@ -304,6 +315,7 @@ def render_course(course, forms=None, message=None, status=200):
         step_forms=step_forms,
         timeline=queries.timeline(course),
         proposals=queries.proposals_for(course),
+        suggestions=suggestions,
         message=message,
         branches=get_plugins().branches(),
         referral=referral,
@@ -439,3 +451,38 @@ def edit_citizen(course_id):
             return redirect(url_for("courses.show", course_id=course_id), 303)
     status = 422 if form.errors or form.form_errors else 200
     return render("courses/citizen.html", form=form, course=course, status=status)
+
+
+@bp.route("/courses/<int:course_id>/match-facts", methods=["GET", "POST"])
+@allow("coordinator")
+def edit_match_facts(course_id):
+    """What the match needs (areas, times, phone, language, postcode), after the intake."""
+    course = _load(course_id)
+    if course.stage not in flow.OPEN_STAGES:
+        abort(409, _("Forløbet er slut. Oplysningerne til matchet kan ikke ændres."))
+    if request.method == "GET":
+        form = MatchFactsForm(
+            formdata=None,
+            obj=course,
+            course=course,
+            version=course.version,
+            postcode=corps.citizen_postcode(course),
+        )
+    else:
+        form = MatchFactsForm(course=course)
+    if form.validate_on_submit():
+        postcode = (form.postcode.data or "").strip() or None
+        try:
+            with database.atomic():
+                save_course(course, form.version.data, **form.match_facts())
+                if postcode != corps.citizen_postcode(course):
+                    corps.save_citizen_postcode(course, postcode)
+        except Conflict:
+            form.version.data = _load(course_id).version
+            form.form_errors.append(conflict_message())
+            return render("courses/match_facts.html", form=form, course=course, status=409)
+        else:
+            flash(_("Oplysningerne til matchet er gemt."), "success")
+            return redirect(url_for("courses.show", course_id=course_id), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render("courses/match_facts.html", form=form, course=course, status=status)

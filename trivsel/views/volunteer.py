@@ -11,12 +11,13 @@ from peewee import IntegrityError
 from wtforms import HiddenField, RadioField
 from wtforms.validators import ValidationError
 
-from .. import flow, labels, privacy, queries
+from .. import corps, flow, labels, privacy, queries, supervision
 from ..auth import allow
+from ..corps_forms import ApplicationForm
 from ..course_forms import AnswerProposalForm, StepForm, date_field, not_in_future
 from ..db import database
 from ..forms import chosen, typed
-from ..models import Conversation, Proposal, now
+from ..models import Conversation, Course, Proposal, ThemeDay, now
 from ..rendering import is_partial, render
 from ..steps import Conflict, take_step
 from ..templating import danish_date
@@ -50,6 +51,10 @@ def _home(status=200, answer_forms=None, conversation_forms=None, message=None):
     shown = [c.id for c in data["courses"] if c.citizen_id]
     shown += [p.course.id for p in data["pending"] if p.course.citizen_id]
     privacy.log_access("view", shown)
+    meeting = supervision.next_meeting()
+    agenda = None
+    if meeting is not None:
+        agenda = supervision.agenda(meeting.starts_at.date()).concerning(current_user.id)
     return render(
         "volunteer/home.html",
         "volunteer/_home.html",
@@ -58,6 +63,10 @@ def _home(status=200, answer_forms=None, conversation_forms=None, message=None):
         answer_forms=answer_forms or {},
         conversation_forms=conversation_forms or {},
         new_key=lambda: secrets.token_urlsafe(16),
+        next_meeting=meeting,
+        my_agenda=agenda,
+        theme_days=supervision.theme_days(volunteer_id=current_user.id),
+        requested=supervision.open_request_course_ids(current_user.id),
         **data,
     )
 
@@ -149,3 +158,87 @@ def log_conversation(course_id):
     if is_partial():
         return _home()
     return redirect(url_for("volunteer.home"), 303)
+
+
+def _after_action():
+    if is_partial():
+        return _home()
+    return redirect(url_for("volunteer.home"), 303)
+
+
+@bp.route("/courses/<int:course_id>/ready-to-close", methods=["POST"])
+@allow("volunteer")
+def ready_to_close(course_id):
+    """Flag (or unflag) a course for the group meeting to judge whether it is ready to close."""
+    course = _own_course(course_id)
+    if course.stage != flow.ACTIVE:
+        return _home(status=409, message=_("Forløbet er ikke aktivt. Intet er ændret."))
+    flag = request.form.get("flag") != "off"
+    Course.update(ready_to_close_on=date.today() if flag else None).where(
+        Course.id == course.id
+    ).execute()
+    if flag:
+        flash(_("Forløbet er sat på dagsordenen til gruppesupervisionen."), "success")
+    else:
+        flash(_("Markeringen er fjernet."), "success")
+    return _after_action()
+
+
+@bp.route("/courses/<int:course_id>/supervision", methods=["POST"])
+@allow("volunteer")
+def ask_supervision(course_id):
+    """Ask for individual supervision on one of my courses: it lands in the coordinators' queue."""
+    course = _own_course(course_id)
+    if course.stage != flow.ACTIVE:
+        return _home(status=409, message=_("Forløbet er ikke aktivt. Intet er ændret."))
+    _request, created = supervision.request_supervision(
+        course, current_user, by_phone=request.form.get("by_phone") == "yes"
+    )
+    if created:
+        flash(_("Koordinatoren har fået dit ønske om supervision og kontakter dig."), "success")
+    else:
+        flash(_("Du har allerede bedt om supervision på forløbet. Koordinatoren kontakter dig."))
+    return _after_action()
+
+
+@bp.route("/theme-days/<int:day_id>/signup", methods=["POST"])
+@allow("volunteer")
+def theme_day_signup(day_id):
+    day = ThemeDay.get_or_none(ThemeDay.id == day_id)
+    if day is None:
+        abort(404)
+    if request.form.get("cancel") == "yes":
+        supervision.cancel_signup(day, current_user)
+        flash(_("Du er afmeldt “%(title)s”.", title=day.title), "success")
+        return _after_action()
+    try:
+        supervision.sign_up(day, current_user)
+    except supervision.Full:
+        return _home(
+            status=409,
+            message=_("“%(title)s” er fuldt booket. Du er ikke tilmeldt.", title=day.title),
+        )
+    flash(_("Du er tilmeldt “%(title)s”.", title=day.title), "success")
+    return _after_action()
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@allow("volunteer")
+def profile():
+    """My application and profile: what I can help with, when, where."""
+    profile = corps.ensure_profile(current_user)
+    if request.method == "GET":
+        form = ApplicationForm(formdata=None, obj=profile)
+    else:
+        form = ApplicationForm()
+        if form.validate():
+            corps.save_profile(profile, **form.profile_fields())
+            flash(_("Din profil er gemt."), "success")
+            return redirect(url_for("volunteer.profile"), 303)
+    return render(
+        "volunteer/profile.html",
+        form=form,
+        profile=profile,
+        refusals=corps.refusals_for(current_user.id),
+        status=422 if form.errors else 200,
+    )
