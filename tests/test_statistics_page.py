@@ -142,7 +142,15 @@ def test_the_goals_and_the_figures_beside_them(history, coordinator):
     more = Tables(html).tables["more"]["rows"]
     # A1 ends 2013-08-31 after 355 days: the only course ending in 2012/13.
     assert more["length_median"][0] == "50,7"
-    assert set(more) >= {"wait_median", "wait_p90", "volunteers_active", "who5_change"}
+    assert set(more) >= {
+        "wait_median",
+        "wait_p90",
+        "volunteers_active",
+        "volunteers_departed",
+        "courses_per_volunteer",
+        "supervision_attendance",
+        "who5_change",
+    }
 
 
 def test_the_charts_are_svg_with_titles_and_values(history, coordinator):

@@ -301,7 +301,21 @@ def workbook_sheets(report):
             for median, p90 in [report.lengths[year]]
         ],
     )
-    sheets["volunteers"] = (("start", "active", "new"), per_year(report.volunteers, 2))
+    sheets["volunteers"] = (
+        ("start", "active", "new", "departed", "courses_per_volunteer", "supervision_attendance"),
+        [
+            [
+                year.isoformat(),
+                *report.volunteers.get(year, (0, 0, 0)),
+                report.courses_per_volunteer.get(year),
+                report.supervision_attendance.get(year),
+            ]
+            for year in years
+            if year in report.volunteers
+            or year in report.courses_per_volunteer
+            or year in report.supervision_attendance
+        ],
+    )
     sheets["who5"] = (("start", "pairs", "mean_change"), per_year(report.who5, 2))
     return sheets
 
