@@ -158,11 +158,7 @@ def _volunteers(py):
         .from_(py)
         .join(
             Course,
-            on=(
-                Course.volunteer.is_null(False)
-                & (Course.started_on < end)
-                & (Course.ended_on.is_null() | (Course.ended_on >= start))
-            ),
+            on=(Course.volunteer.is_null(False) & statistics.running_in(start, end)),
         )
         .group_by(start)
     )

@@ -18,7 +18,7 @@ from .models import (
     VolunteerStatusChange,
     now,
 )
-from .statistics import _by_year, _percent
+from .statistics import _by_year, _percent, running_in
 
 OPEN_PROPOSAL = ("pending", "accepted")
 
@@ -304,11 +304,7 @@ def courses_per_volunteer(py):
         .from_(py)
         .join(
             Course,
-            on=(
-                Course.volunteer.is_null(False)
-                & (Course.started_on < end)
-                & (Course.ended_on.is_null() | (Course.ended_on >= start))
-            ),
+            on=(Course.volunteer.is_null(False) & running_in(start, end)),
         )
         .group_by(start)
     )

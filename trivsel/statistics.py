@@ -87,6 +87,16 @@ def _years_table(years):
     return union.alias("py")
 
 
+def running_in(start, end):
+    """A course running at some time in [start, end): started before the end, not ended
+    before the start."""
+    return (
+        Course.started_on.is_null(False)
+        & (Course.started_on < end)
+        & (Course.ended_on.is_null() | (Course.ended_on >= start))
+    )
+
+
 def _branch_filter(query, branch):
     return query if branch == ALL else query.where(Course.branch == branch)
 
@@ -163,11 +173,7 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
         .from_(py)
         .join(
             Course,
-            on=(
-                Course.started_on.is_null(False)
-                & (Course.started_on < end)
-                & (Course.ended_on.is_null() | (Course.ended_on >= start))
-            ),
+            on=running_in(start, end),
         )
     )
     citizens = _by_year(_branch_filter(citizens_q, branch).group_by(start))
