@@ -318,6 +318,17 @@ def test_withdrawing_the_follow_up_call_stops_the_call(kit):
     assert Course.get_by_id(course_id).stage == flow.CLOSED
 
 
+def test_a_declined_follow_up_call_leaves_the_waiting_queue(kit):
+    declined = kit.to(flow.CLOSED)
+    waiting = kit.to(flow.CLOSED)
+    record(kit, declined, "follow_up_call")
+    withdraw(kit, declined, "follow_up_call")
+    page = kit.client.get("/dashboard").get_data(as_text=True)
+    queue = page.split('id="queue-awaiting_follow_up"')[1].split("</section>")[0]
+    assert f"#{waiting}<" in queue
+    assert f"#{declined}<" not in queue
+
+
 def test_withdrawing_share_contact_erases_phone_and_email(kit):
     course_id = kit.to(flow.MATCHING, email="gerda@example.dk")
     record(kit, course_id, "share_contact", source="written")

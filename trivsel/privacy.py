@@ -272,16 +272,28 @@ def consents_for(course_id):
     )
 
 
+def _withdrawn(consent):
+    return consent.withdrawn_on is not None or not consent.given
+
+
 def withdrawn_items(course_id):
     """Consent items the citizen has withdrawn and not given again since."""
     latest = {}
     for consent in consents_for(course_id):
         latest[consent.item] = consent
-    return {
-        item
-        for item, consent in latest.items()
-        if consent.withdrawn_on is not None or not consent.given
-    }
+    return {item for item, consent in latest.items() if _withdrawn(consent)}
+
+
+def courses_withdrawn(item, course_ids):
+    """Of these courses, those whose citizen has withdrawn `item` (one query for them all)."""
+    latest = {}
+    for consent in (
+        Consent.select()
+        .where(Consent.course.in_(list(course_ids)) & (Consent.item == item))
+        .order_by(Consent.recorded_on, Consent.id)
+    ):
+        latest[consent.course_id] = consent
+    return {course_id for course_id, consent in latest.items() if _withdrawn(consent)}
 
 
 def record_consent(course_id, item, recorded_on, source, actor=None):

@@ -25,6 +25,10 @@ def _dashboard(cover_form=None, status=200):
     """The queues are the same for every coordinator (they are not per person), so whoever
     covers for an away coordinator works from this same page."""
     queues = queries.dashboard_queues(flag_after=current_app.config["FIRST_CONTACT_FLAG_DAYS"])
+    # A citizen who declined the follow-up call is not waiting for one.
+    waiting = queues["awaiting_follow_up"]
+    declined = privacy.courses_withdrawn("follow_up_call", [c.id for c in waiting])
+    queues["awaiting_follow_up"] = [c for c in waiting if c.id not in declined]
     today = date.today()
     policy = privacy.RetentionPolicy.from_config(current_app.config)
     coordinators = supervision.coordinators()
