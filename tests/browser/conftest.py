@@ -5,7 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD, make_profile, make_user
 from werkzeug.serving import make_server
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-4.14.1.min.js"
@@ -67,13 +67,17 @@ def live_server(app):
 
 @pytest.fixture
 def people(app):
-    """A coordinator and two volunteers, each logging in with conftest.PASSWORD."""
+    """A coordinator and two volunteers who may be proposed (active, declaration signed),
+    each logging in with conftest.PASSWORD."""
     with app.app_context():
-        return {
+        people = {
             "coordinator": make_user("coordinator", "Birgit Holm"),
             "volunteer": make_user("volunteer", "Mona Jensen"),
             "other_volunteer": make_user("volunteer", "Poul Madsen"),
         }
+        make_profile(people["volunteer"])
+        make_profile(people["other_volunteer"])
+        return people
 
 
 @pytest.fixture

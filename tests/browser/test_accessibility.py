@@ -65,7 +65,7 @@ def test_pages_pass_axe(new_context, live_server, demo, width, height):
     # Jens: intake scheduled, so the page holds open step forms as well as facts and timeline.
     page.goto(f"{base}/courses?q=Jens")
     page.locator("table.courses a", has_text="Jens").click()
-    expect(page.locator("#course-panel .badge")).to_have_text("Startsamtale aftalt")
+    expect(page.locator("#course-panel .page-head .badge")).to_have_text("Startsamtale aftalt")
     check("course page")
     page.locator("form[action$='/steps/hold_intake']").get_by_role("button").click()
     expect(page.locator("#course-panel .error").first).to_be_visible()

@@ -44,7 +44,7 @@ def take_step(page, action, button, stage):
     # replacing the one before: exactly one message shows.
     expect(page.locator("#messages")).to_have_text(f"Gemt: {button}.")
     expect(page.locator(".flash")).to_have_count(1)
-    expect(page.locator("#course-panel .badge")).to_have_text(stage)
+    expect(page.locator("#course-panel .page-head .badge")).to_have_text(stage)
     assert document_kept(page), "the step post reloaded the whole page"
 
 
@@ -84,7 +84,7 @@ def test_one_course_from_inquiry_to_follow_up(page, live_server, people):
         re.compile(r"Henvendelsen er registreret som forløb nr\. \d+\.")
     )
     expect(page.get_by_role("heading", level=1)).to_contain_text("Gerda")
-    expect(page.locator("#course-panel .badge")).to_have_text("Venter på første kontakt")
+    expect(page.locator("#course-panel .page-head .badge")).to_have_text("Venter på første kontakt")
     expect_timeline(page, 1)
 
     take_step(page, "first_contact", "Første kontakt", "Kontakt skabt")
@@ -125,7 +125,7 @@ def test_one_course_from_inquiry_to_follow_up(page, live_server, people):
     logout(page)
     login(page, base, coordinator.email)
     page.goto(course_url)
-    expect(page.locator("#course-panel .badge")).to_have_text("Matchmøde")
+    expect(page.locator("#course-panel .page-head .badge")).to_have_text("Matchmøde")
     expect_timeline(page, 6)
     group(page, "Vil borgeren fortsætte?").get_by_label("Ja").check()
     group(page, "Vil den frivillige fortsætte?").get_by_label("Ja").check()

@@ -51,7 +51,7 @@ def test_expired_token_on_a_step_keeps_the_form_and_saves_on_the_second_press(
     expect(page.locator("#messages [role=alert]")).to_have_text(EXPIRED)
     expect(form.get_by_label("Borgerens egne mål")).to_have_value(GOALS)
     expect(form.get_by_role("radio", name="Videre til match")).to_be_checked()
-    expect(page.locator("#course-panel .badge")).to_have_text("Startsamtale aftalt")
+    expect(page.locator("#course-panel .page-head .badge")).to_have_text("Startsamtale aftalt")
     expect(button).to_be_enabled()
     assert document_kept(page)
 
@@ -59,7 +59,7 @@ def test_expired_token_on_a_step_keeps_the_form_and_saves_on_the_second_press(
         button.click()
     assert second.value.status == 200
     assert sent_token(second.value.request) != sent_token(first.value.request)
-    expect(page.locator("#course-panel .badge")).to_have_text("Venter på match")
+    expect(page.locator("#course-panel .page-head .badge")).to_have_text("Venter på match")
     expect(page.locator(".facts .goals")).to_have_text(GOALS)
     # Saved now: the message about the expired key gives way to the one saying so.
     expect(page.locator("#messages")).to_have_text("Gemt: Startsamtale holdt.")

@@ -43,7 +43,7 @@ def test_validation_error_shows_at_the_field_and_keeps_the_input(page, live_serv
     outcome = form.get_by_role("group", name="Udfald")
     expect(outcome.locator(".error")).to_have_text("Vælg en af mulighederne.")
     expect(form.get_by_label("Borgerens egne mål")).to_have_value(GOALS)
-    expect(page.locator("#course-panel .badge")).to_have_text("Kontakt skabt")
+    expect(page.locator("#course-panel .page-head .badge")).to_have_text("Kontakt skabt")
     assert document_kept(page)
     # The pressed button was swapped away: the keyboard continues at the first field to fix.
     expect(held_on).to_be_focused()
@@ -52,7 +52,7 @@ def test_validation_error_shows_at_the_field_and_keeps_the_input(page, live_serv
     form.get_by_label("Startsamtalen blev holdt").fill(date.today().isoformat())
     outcome.get_by_role("radio", name="Videre til match").check()
     form.get_by_role("button", name="Startsamtale holdt").click()
-    expect(page.locator("#course-panel .badge")).to_have_text("Venter på match")
+    expect(page.locator("#course-panel .page-head .badge")).to_have_text("Venter på match")
     expect(page.locator(".facts .goals")).to_have_text(GOALS)
 
 
@@ -86,10 +86,10 @@ def test_course_changed_by_someone_else_keeps_the_input(page, new_context, live_
     expect(form.get_by_label("Borgerens egne mål")).to_have_value(GOALS)
     expect(form.get_by_role("radio", name="Videre til match")).to_be_checked()
     expect(page.locator(".facts-box")).to_contain_text("40 40 40 40")  # the new information
-    expect(page.locator("#course-panel .badge")).to_have_text("Kontakt skabt")
+    expect(page.locator("#course-panel .page-head .badge")).to_have_text("Kontakt skabt")
     assert document_kept(page)
 
     # Having seen the change, the coordinator saves again.
     form.get_by_role("button", name="Startsamtale holdt").click()
-    expect(page.locator("#course-panel .badge")).to_have_text("Venter på match")
+    expect(page.locator("#course-panel .page-head .badge")).to_have_text("Venter på match")
     expect(page.locator(".facts .goals")).to_have_text(GOALS)
