@@ -39,7 +39,7 @@ test-postgresql: $(VENV)/.installed translations
 	bash scripts/with-postgresql $(BIN)/pytest $(PYTEST_ARGS)
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o trivsel/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k _plural:1,2 -o trivsel/translations/messages.pot .
 	$(BIN)/pybabel -q update -i trivsel/translations/messages.pot -d trivsel/translations -l en --no-fuzzy-matching
 
 clean:

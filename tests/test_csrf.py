@@ -81,3 +81,32 @@ def test_an_expired_token_on_htmx_gets_a_fresh_token_and_a_message(short_lived, 
 def test_the_default_token_outlives_a_working_day(tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
     assert app.config["WTF_CSRF_TIME_LIMIT"] >= 8 * 3600
+
+
+def test_a_missing_token_gets_no_fresh_token_and_no_resubmit_form(kit):
+    course_id = kit.to(flow.NEW)
+    for headers in ({}, {"HX-Request": "true"}):
+        response = kit.client.post(
+            f"/courses/{course_id}/steps/withdraw",
+            data={"withdraw-withdrawn_on": "2026-11-02", "withdraw-version": 1},
+            headers=headers,
+            csrf=False,
+        )
+        assert response.status_code == 400
+        assert "X-CSRF-Token" not in response.headers
+        text = response.get_data(as_text=True)
+        assert "sikkerhedsnøglen mangler eller er forkert" in text
+        assert "Send igen" not in text
+    assert Course.get_by_id(course_id).stage == flow.NEW
+
+
+def test_an_expired_token_sent_from_another_site_is_refused_plainly(short_lived, kit):
+    course_id = kit.to(flow.NEW)
+    _expire(kit.client)
+    response = kit.client.post(
+        f"/courses/{course_id}/steps/withdraw",
+        data={"withdraw-withdrawn_on": "2026-11-02", "withdraw-version": 1},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert response.status_code == 400
+    assert "Send igen" not in response.get_data(as_text=True)

@@ -100,3 +100,23 @@ def test_course_list_search_and_filters(kit, users):
     assert "Inge" in fragment.get_data(as_text=True)
     assert "HX-Request" in fragment.headers["Vary"]
     assert "Ingen forløb passer" in client.get("/courses?q=zzz").get_data(as_text=True)
+
+
+def test_search_folds_danish_letters_and_odd_input_is_harmless(kit):
+    kit.to(flow.NEW, name="Åse Ørsted")
+    client = kit.client
+    for q in ("åse", "ÅSE", "ørsted", "Ørsted"):
+        assert "Åse Ørsted" in client.get(f"/courses?q={q}").get_data(as_text=True), q
+    for odd in ("²", "%23³", "9" * 40, "%23" + "9" * 40):
+        assert client.get(f"/courses?q={odd}").status_code == 200, odd
+    for args in ("page=" + "9" * 30, "volunteer=" + "9" * 30, "page=-3"):
+        assert client.get(f"/courses?{args}").status_code == 200, args
+    assert client.get("/courses/" + "9" * 30).status_code == 404
+
+
+def test_wtforms_own_messages_are_danish(kit):
+    course_id = kit.to(flow.MATCHING)
+    response = kit.step(course_id, flow.PROPOSE, volunteer="x")
+    assert response.status_code == 422
+    assert "Vælg en af mulighederne." in response.get_data(as_text=True)
+    assert "could not coerce" not in response.get_data(as_text=True)

@@ -380,6 +380,8 @@ def test_subject_access_lists_everything_and_the_download_is_logged(kit, users):
         "phone": "75 55 66 77",
         "email": "gerda@example.dk",
         "goals": "Gå i Føtex selv",
+        "postcode": None,
+        "considerations": None,
     }
     assert data["facts"]["birth_year"] == 1945 and data["facts"]["stage"] == flow.ACTIVE
     assert [c["item"] for c in data["consents"]] == ["who5"]
@@ -478,3 +480,37 @@ def test_a_volunteer_loses_sight_of_contact_data_when_the_course_ends(kit):
     assert "Gerda Sommer" not in home and "75 55 66 77" not in home
     page = kit.client.get(f"/me/courses/{course_id}/conversations").get_data(as_text=True)
     assert "Gerda Sommer" not in page
+
+
+def test_subject_access_includes_postcode_and_considerations_and_their_withdrawal(kit):
+    from trivsel.models import Citizen
+
+    course_id = kit.to(flow.MATCHING)
+    citizen_id = Course.get_by_id(course_id).citizen_id
+    Citizen.update(postcode="7000", considerations="Begyndende demens").where(
+        Citizen.id == citizen_id
+    ).execute()
+    data = json.loads(kit.client.get(f"/courses/{course_id}/privacy.json").get_data(as_text=True))
+    assert (data["personal"]["postcode"], data["personal"]["considerations"]) == (
+        "7000",
+        "Begyndende demens",
+    )
+    record(kit, course_id, "share_considerations")
+    withdraw(kit, course_id, "share_considerations")
+    assert Citizen.get_by_id(citizen_id).considerations is None
+
+
+def test_personal_data_entered_after_an_erasure_can_be_erased_again(kit):
+    from trivsel.models import Citizen
+
+    course_id = kit.to(flow.CLOSED)
+    assert kit.client.post(f"/courses/{course_id}/erase", data={"confirm": "y"}).status_code == 303
+    assert Course.get_by_id(course_id).citizen_id is None
+    response = kit.client.post(
+        f"/courses/{course_id}/citizen",
+        data={"name": "Karla Igen", "version": Course.get_by_id(course_id).version},
+    )
+    assert response.status_code == 303
+    assert Citizen.select().where(Citizen.name == "Karla Igen").exists()
+    assert kit.client.post(f"/courses/{course_id}/erase", data={"confirm": "y"}).status_code == 303
+    assert not Citizen.select().where(Citizen.name == "Karla Igen").exists()

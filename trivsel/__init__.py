@@ -87,6 +87,9 @@ def configure_htmx(app):
 
 
 def configure_blueprints(app):
+    from .views import RowIdConverter
+
+    app.url_map.converters["int"] = RowIdConverter
     from .plugins import PluginLoadError
     from .views import (
         admin,

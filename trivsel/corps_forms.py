@@ -113,7 +113,7 @@ class ProfileFieldsMixin:
     def validate_avoids(self, field):
         both = set(field.data or ()) & set(self.interests.data or ())
         if both:
-            names = ", ".join(str(labels.INTEREST_AREAS[c]).lower() for c in sorted(both))
+            names = ", ".join(str(labels.INTEREST_AREAS.get(c, c)).lower() for c in sorted(both))
             raise ValidationError(
                 _l("Et område kan ikke både være ønsket og fravalgt: %(areas)s.", areas=names)
             )

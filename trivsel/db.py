@@ -33,10 +33,17 @@ def database_url(app):
     return f"sqlite:///{Path(app.instance_path) / 'trivsel.db'}"
 
 
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def open_database(url):
     """A peewee database for the URL, with the SQLite pragmas we rely on."""
     if url.startswith("sqlite"):
-        return connect(url, pragmas=SQLITE_PRAGMAS)
+        db = connect(url, pragmas=SQLITE_PRAGMAS)
+        # SQLite's own LOWER folds only ASCII; searches for "Ørsted" or "ældre" need Python's.
+        db.register_function(_lower, "lower", 1)
+        return db
     return connect(url)
 
 

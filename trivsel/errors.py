@@ -1,5 +1,7 @@
 """Error pages in Danish; an expired CSRF token keeps what the user typed."""
 
+from urllib.parse import urlsplit
+
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
@@ -17,10 +19,36 @@ def _error_page(code, message):
     return response, code, {"Vary": "HX-Request"}
 
 
-def csrf_expired(error):
-    """The page was open too long (or the session ended). Nothing is saved, nothing is lost:
-    htmx keeps the form as it is and receives a fresh token; a plain form post gets a page
-    that holds the typed values and sends them again with a new token."""
+EXPIRED = "The CSRF token has expired."
+
+
+def _from_this_site():
+    """The request came from one of our own pages (or the browser sent no Origin/Referer)."""
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source:
+        return True
+    ours = urlsplit(request.host_url)
+    theirs = urlsplit(source)
+    return (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc)
+
+
+def csrf_failed(error):
+    """A token that merely expired on one of our own pages loses nothing (see csrf_expired);
+    a missing or wrong token, or one sent from another site, is refused plainly, with no new
+    token: that would complete a forged request."""
+    if error.description == EXPIRED and _from_this_site():
+        return csrf_expired()
+    message = _(
+        "Formularen kunne ikke godkendes, fordi sikkerhedsnøglen mangler eller er forkert. "
+        "Intet er gemt. Genindlæs siden og prøv igen."
+    )
+    return _error_page(400, message)
+
+
+def csrf_expired():
+    """The page was open too long. Nothing is saved, nothing is lost: htmx keeps the form as
+    it is and receives a fresh token; a plain form post gets a page that holds the typed
+    values and sends them again with a new token."""
     fresh = generate_csrf()
     message = _(
         "Siden har været åben for længe, så sikkerhedsnøglen er udløbet. Intet er gemt endnu, "
@@ -66,5 +94,5 @@ def server_error(error):
 
 def init_app(app):
     app.register_error_handler(500, server_error)
-    app.register_error_handler(CSRFError, csrf_expired)
+    app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)

@@ -17,6 +17,24 @@ BUILTIN_MESSAGES = {
     "This field is required.": _l("Udfyld feltet."),
     "Invalid email address.": _l("Skriv en gyldig e-mailadresse."),
     "Invalid input.": _l("Ugyldigt input."),
+    "Invalid Choice: could not coerce.": _l("Vælg en af mulighederne."),
+    "Invalid choice(s): one or more data inputs could not be coerced.": _l(
+        "Vælg blandt mulighederne."
+    ),
+}
+
+
+def _plural(singular, plural):
+    """Marks a plural pair for extraction (make extract-messages) without translating it."""
+    return singular, plural
+
+
+# WTForms formats these with the rejected values itself, so they stay unformatted here.
+BUILTIN_PLURALS = {
+    "'%(value)s' is not a valid choice for this field.": _plural(
+        "“%(value)s” er ikke en af mulighederne.",
+        "“%(value)s” er ikke blandt mulighederne.",
+    ),
 }
 
 
@@ -28,6 +46,8 @@ class _Translations:
     def ngettext(self, singular, plural, n):
         # WTForms formats the result itself (with names like %(value)s), so the catalogue's
         # text is returned unformatted.
+        if singular in BUILTIN_PLURALS:
+            singular, plural = BUILTIN_PLURALS[singular]
         return get_translations().ngettext(singular, plural, n)
 
 

@@ -20,7 +20,10 @@ from .models import (
     Conversation,
     Course,
     CourseEvent,
+    Offer,
+    OfferLink,
     Proposal,
+    Referral,
     RetentionRun,
     User,
     now,
@@ -316,6 +319,7 @@ def withdraw_consent(consent, on, actor=None):
 
     - who5: the WHO-5 scores at intake and follow-up;
     - share_contact: the phone number and e-mail the referrer passed on;
+    - share_considerations: the special considerations the referrer passed on;
     - follow_up_call: nothing stored; the follow-up call is no longer offered.
     Returns False when the consent was already withdrawn.
     """
@@ -330,6 +334,9 @@ def withdraw_consent(consent, on, actor=None):
         elif consent.item == SHARE_CONTACT:
             citizen = Course.select(Course.citizen).where(Course.id == consent.course_id)
             Citizen.update(phone=None, email=None).where(Citizen.id.in_(citizen)).execute()
+        elif consent.item == "share_considerations":
+            citizen = Course.select(Course.citizen).where(Course.id == consent.course_id)
+            Citizen.update(considerations=None).where(Citizen.id.in_(citizen)).execute()
         if actor is not None:
             log_access("consent", consent.course_id, user_id=actor, endpoint=_endpoint())
     checkpoint()
@@ -370,9 +377,16 @@ FACT_FIELDS = (
     "quality_of_life",
     "follow_on_contact",
     "who5_follow_up",
+    "needs",
+    "available_days",
+    "available_times",
+    "by_phone",
+    "language",
+    "ready_to_close_on",
     "erased_on",
 )
-PERSONAL_FIELDS = ("name", "phone", "email", "goals")
+# Every personal field the citizen table holds, so a field added there is never left out.
+PERSONAL_FIELDS = tuple(name for name in Citizen._meta.sorted_field_names if name != "id")
 
 
 def _plain(value):
@@ -402,6 +416,13 @@ def subject_access(course_id):
         .join(proposed, on=(Proposal.volunteer == proposed.id), attr="volunteer")
         .where(Proposal.course == course_id)
         .order_by(Proposal.proposed_at, Proposal.id)
+    )
+    referral = Referral.get_or_none(Referral.course == course_id)
+    offer_links = (
+        OfferLink.select(OfferLink, Offer)
+        .join(Offer)
+        .where(OfferLink.course == course_id)
+        .order_by(OfferLink.linked_on, OfferLink.id)
     )
     conversations = (
         Conversation.select(Conversation.held_on, Conversation.mode)
@@ -449,6 +470,29 @@ def subject_access(course_id):
             for p in proposals
         ],
         "conversations": [{"held_on": _plain(c.held_on), "mode": c.mode} for c in conversations],
+        "referral": (
+            {
+                "form": referral.form,
+                "organisation": referral.organisation,
+                "referrer_name": referral.referrer_name,
+                "referrer_department": referral.referrer_department,
+                "referrer_phone": referral.referrer_phone,
+                "first_call": referral.first_call,
+                "extra": referral.extra,
+                "created_at": _plain(referral.created_at),
+            }
+            if referral
+            else None
+        ),
+        "offers": [
+            {
+                "organisation": link.offer.organisation_name,
+                "offer": link.offer.name,
+                "linked_on": _plain(link.linked_on),
+                "went": link.went,
+            }
+            for link in offer_links
+        ],
         "access_log": [
             {
                 "at": _plain(entry.at),

@@ -1,5 +1,6 @@
 """Read-side queries for lists and queues: a fixed number of queries a page, never one a row."""
 
+import re
 from datetime import date
 
 from peewee import JOIN, DateField, fn
@@ -74,7 +75,7 @@ def search_courses(q="", stage="", branch="", volunteer_id=None, page=1, per_pag
     query = courses_with_totals()
     q = (q or "").strip()
     if q:
-        if q.lstrip("#").isdigit():
+        if re.fullmatch(r"#?[0-9]{1,15}", q):
             query = query.where(Course.id == int(q.lstrip("#")))
         else:
             query = query.where(fn.LOWER(Citizen.name).contains(q.lower()))

@@ -1,1 +1,12 @@
 """One blueprint per area; each view declares the roles allowed to use it."""
+
+from werkzeug.routing import IntegerConverter
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number no larger than a database id can be, so an absurd
+    one is a 404, not an overflow in the database driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

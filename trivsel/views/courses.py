@@ -334,11 +334,10 @@ def render_course(course, forms=None, message=None, status=200):
 @allow("coordinator")
 def index():
     args = request.args
-    try:
-        page = max(1, int(args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = min(max(1, args.get("page", 1, type=int) or 1), 100_000)
     volunteer_id = args.get("volunteer", type=int)
+    if volunteer_id is not None and not 0 < volunteer_id < 2**31:
+        volunteer_id = None
     rows, has_more = queries.search_courses(
         q=args.get("q", ""),
         stage=args.get("stage", ""),

@@ -160,7 +160,8 @@ def withdraw_consent(course_id, consent_id):
 @allow("coordinator")
 def erase(course_id):
     course = _course(course_id)
-    if course.erased_on is not None:
+    # Erased, and nothing personal entered since (a citizen row may be added again later).
+    if course.erased_on is not None and course.citizen_id is None:
         if request.method == "POST":
             flash(_("Personoplysningerne var allerede slettet. Intet er ændret."))
             return redirect(url_for("privacy.course", course_id=course.id), 303)
