@@ -18,6 +18,14 @@ if not HSDS.exists():
     HSDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "hsds-3.0"
 
 
+@pytest.fixture
+def plugins_dir():
+    """The built-in partner plugins, whose associations keep directory entries."""
+    from trivsel import ROOT
+
+    return ROOT / "plugins"
+
+
 def offer(name, owner=None, **fields):
     return Offer.create(
         hsds_id=directory.new_id(),
@@ -191,3 +199,16 @@ def test_demo_offers_and_stories(app):
     assert Story.select().where(Story.published == True).count() == 5  # noqa: E712
     assert Referral.get().referred_by.organisation == "rehabilitation"
     assert days_ago(0)
+
+
+def test_staff_publish_under_their_own_name_and_referrers_add_no_offers(app, kit, users):
+    User.update(organisation="aeldresagen").where(User.id == users["partner"].id).execute()
+    kit.as_("partner")
+    data = {"organisation_name": "Frivilligcenter Fredericia", "name": "Falsk", "active": "y"}
+    assert kit.client.post("/directory/new", data=data).status_code == 303
+    assert Offer.get(Offer.name == "Falsk").organisation_name != "Frivilligcenter Fredericia"
+    User.update(organisation="rehabilitation").where(User.id == users["partner"].id).execute()
+    kit.as_("partner")
+    assert kit.client.get("/directory/new").status_code == 403
+    assert kit.client.post("/directory/new", data=data | {"name": "Ny"}).status_code == 403
+    assert not Offer.select().where(Offer.name == "Ny").exists()

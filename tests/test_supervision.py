@@ -339,3 +339,12 @@ def test_the_corps_figures_by_project_year(app, users):
     assert corps.courses_per_volunteer(py) == {y25: 1.5}
     assert corps.attendance_rate(py) == {y25: 33}
     assert corps.active_volunteers() == 3
+
+
+def test_no_sign_up_for_a_theme_day_that_has_been_held(kit, users):
+    day = ThemeDay.create(title="Sidste år", starts_at=datetime(2020, 1, 1, 10, 0))
+    kit.as_("volunteer")
+    response = kit.client.post(f"/me/theme-days/{day.id}/signup")
+    assert response.status_code == 409
+    assert "allerede holdt" in response.get_data(as_text=True)
+    assert ThemeDaySignup.select().count() == 0

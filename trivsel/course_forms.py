@@ -115,7 +115,7 @@ class InquiryForm(CitizenFieldsMixin, Form):
     )
     branch = SelectField(_l("Del af ordningen"), validators=[chosen()])
     birth_year = year_field(_l("Fødselsår"))
-    submission_key = HiddenField()
+    submission_key = HiddenField(validators=[max_length(64)])
     target_group = SelectField(
         _l("Målgruppe"),
         choices=[SelectChoice("", _l("Ikke oplyst"))] + labels.choices(labels.TARGET_GROUPS),

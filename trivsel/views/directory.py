@@ -114,8 +114,16 @@ def may_edit(offer, user):
     )
 
 
+def _association(user):
+    """The association a partner user keeps offers for, or None (a referrer keeps none)."""
+    if user.role != "partner" or not user.organisation:
+        return None
+    org = get_plugins().organisations().get(user.organisation)
+    return org if org is not None and org.kind == "association" else None
+
+
 def can_add(user):
-    return user.role == "coordinator" or (user.role == "partner" and user.organisation)
+    return user.role == "coordinator" or _association(user) is not None
 
 
 @bp.route("/")
@@ -150,6 +158,10 @@ def index():
 
 def _save(offer, form):
     values = form.values()
+    association = _association(current_user)
+    if association is not None:
+        # Association staff publish under their own organisation's name, whatever was sent.
+        values["organisation_name"] = association.name
     with database.atomic():
         if offer is None:
             offer = Offer.create(
@@ -171,9 +183,9 @@ def new():
     if not can_add(current_user):
         abort(403)
     form = OfferForm()
-    if request.method == "GET" and current_user.role == "partner":
-        org = get_plugins().organisations().get(current_user.organisation)
-        form.organisation_name.data = org.name if org else ""
+    association = _association(current_user)
+    if request.method == "GET" and association is not None:
+        form.organisation_name.data = association.name
     if form.validate_on_submit():
         _save(None, form)
         flash(_("Tilbuddet er gemt i kataloget."), "success")

@@ -16,7 +16,7 @@ from ..auth import allow
 from ..corps_forms import ApplicationForm
 from ..course_forms import AnswerProposalForm, StepForm, date_field, not_in_future
 from ..db import database
-from ..forms import chosen, typed
+from ..forms import chosen, max_length, typed
 from ..models import Conversation, Course, Proposal, ThemeDay, now
 from ..rendering import is_partial, render
 from ..steps import Conflict, take_step
@@ -29,7 +29,7 @@ bp = Blueprint("volunteer", __name__, url_prefix="/me")
 class ConversationForm(StepForm):
     held_on = date_field(_l("Dato"), typed(), not_in_future, default=date.today)
     mode = RadioField(_l("Hvor"), choices=labels.choices(labels.MODES), validators=[chosen()])
-    submission_key = HiddenField()
+    submission_key = HiddenField(validators=[max_length(64)])
 
     def validate_held_on(self, field):
         started = self.course.started_on if self.course else None
@@ -211,6 +211,11 @@ def theme_day_signup(day_id):
         supervision.cancel_signup(day, current_user)
         flash(_("Du er afmeldt “%(title)s”.", title=day.title), "success")
         return _after_action()
+    if day.starts_at < now():
+        return _home(
+            status=409,
+            message=_("“%(title)s” er allerede holdt. Du er ikke tilmeldt.", title=day.title),
+        )
     try:
         supervision.sign_up(day, current_user)
     except supervision.Full:
