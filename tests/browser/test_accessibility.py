@@ -30,26 +30,34 @@ def no_sideways_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
 
 
-@pytest.mark.parametrize("width,height", [(PHONE_WIDTH, 740), (1440, 900)], ids=["360", "1440"])
-def test_pages_pass_axe(new_context, live_server, demo, width, height):
-    phone = width == PHONE_WIDTH
-    # axe is injected as an inline script, which the app's Content-Security-Policy forbids.
-    page = new_context(
-        viewport={"width": width, "height": height},
-        is_mobile=phone,
-        has_touch=phone,
-        bypass_csp=True,
-    ).new_page()
-    base = live_server.url
-    found = {}
+class Audit:
+    """A page in a context sized as a phone or a desktop, and the violations found on it by
+    name: axe on the page as shown, and on the phone no sideways scrolling (WCAG 1.4.10)."""
 
-    def check(name):
-        """axe on the page as shown; on the phone also no sideways scrolling (WCAG 1.4.10)."""
-        violations = axe_violations(page)
-        if phone and not no_sideways_scroll(page):
+    def __init__(self, new_context, width, height):
+        self.phone = width == PHONE_WIDTH
+        # axe is injected as an inline script, which the app's Content-Security-Policy forbids.
+        self.page = new_context(
+            viewport={"width": width, "height": height},
+            is_mobile=self.phone,
+            has_touch=self.phone,
+            bypass_csp=True,
+        ).new_page()
+        self.found = {}
+
+    def check(self, name):
+        violations = axe_violations(self.page)
+        if self.phone and not no_sideways_scroll(self.page):
             violations.append(f"the page scrolls sideways at {PHONE_WIDTH} px")
         if violations:
-            found[name] = violations
+            self.found[name] = violations
+
+
+@pytest.mark.parametrize("width,height", [(PHONE_WIDTH, 740), (1440, 900)], ids=["360", "1440"])
+def test_pages_pass_axe(new_context, live_server, demo, width, height):
+    audit = Audit(new_context, width, height)
+    page, check, found = audit.page, audit.check, audit.found
+    base = live_server.url
 
     page.goto(f"{base}/login")
     check("login")

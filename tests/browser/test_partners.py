@@ -15,7 +15,7 @@ from trivsel.demo import DEMO_PASSWORD
 from trivsel.models import Course, Offer, Referral, User
 
 from .conftest import document_kept, login, logout, mark_document
-from .test_accessibility import PHONE_WIDTH, axe_violations, no_sideways_scroll
+from .test_accessibility import PHONE_WIDTH, Audit
 from .test_course_flow import take_step
 
 pytestmark = pytest.mark.browser
@@ -295,23 +295,9 @@ def test_the_directory_searches_in_place_and_staff_keep_their_own(
 
 @pytest.mark.parametrize("width,height", [(PHONE_WIDTH, 740), (1440, 900)], ids=["360", "1440"])
 def test_partner_pages_pass_axe(new_context, live_server, demo, width, height):
-    phone = width == PHONE_WIDTH
-    # axe is injected as an inline script, which the app's Content-Security-Policy forbids.
-    page = new_context(
-        viewport={"width": width, "height": height},
-        is_mobile=phone,
-        has_touch=phone,
-        bypass_csp=True,
-    ).new_page()
+    audit = Audit(new_context, width, height)
+    page, check, found = audit.page, audit.check, audit.found
     base = live_server.url
-    found = {}
-
-    def check(name):
-        violations = axe_violations(page)
-        if phone and not no_sideways_scroll(page):
-            violations.append(f"the page scrolls sideways at {PHONE_WIDTH} px")
-        if violations:
-            found[name] = violations
 
     login(page, base, "partner@trivsel.example", DEMO_PASSWORD)
     page.goto(f"{base}/referrals/")
