@@ -9,9 +9,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from trivsel import create_app
-from trivsel.auth import hash_password
-from trivsel.db import database, migrate, open_database
-from trivsel.models import User, VolunteerProfile
+from trivsel.app import prepare_database
+from trivsel.core.auth import hash_password
+from trivsel.core.db import database, open_database
+from trivsel.core.users import User
+from trivsel.corps.models import VolunteerProfile
 
 POSTGRES_URL = os.environ.get("TRIVSEL_DATABASE_URL", "")
 PASSWORD = "correct horse battery"
@@ -68,11 +70,12 @@ def app(tmp_path, plugins_dir):
             "DATABASE_URL": url,
             "SECRET_KEY": "test-secret",
             "PLUGINS_DIR": str(plugins_dir),
+            "ENTRY_POINT_PLUGINS": False,
         }
     )
     app.test_client_class = CsrfClient
     with app.app_context():
-        migrate()
+        prepare_database()
     yield app
     if not database.is_closed():
         database.close()

@@ -2,8 +2,8 @@
 
 from datetime import date, timedelta
 
-from trivsel import flow
-from trivsel.models import Course, Proposal
+from trivsel.courses import flow
+from trivsel.courses.models import Course, Proposal
 
 PATH_TO = {
     flow.NEW: [],

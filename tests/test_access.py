@@ -2,8 +2,13 @@
 
 import pytest
 
-from trivsel import ROOT, flow
-from trivsel.models import Consent, Offer, Proposal, Story, User
+from trivsel.core.resources import CHECKOUT as ROOT
+from trivsel.core.users import User
+from trivsel.courses import flow
+from trivsel.courses.models import Proposal
+from trivsel.directory.models import Offer
+from trivsel.privacy.models import Consent
+from trivsel.stories.models import Story
 
 # endpoint: roles allowed ("public": anyone, logged in or not)
 ALLOWED = {
@@ -25,8 +30,8 @@ ALLOWED = {
     "volunteer.ask_supervision": {"volunteer"},
     "volunteer.theme_day_signup": {"volunteer"},
     "volunteer.profile": {"volunteer"},
-    "dashboard.cover": {"coordinator"},
-    "dashboard.end_cover": {"coordinator"},
+    "cover.create": {"coordinator"},
+    "cover.end": {"coordinator"},
     "corps.index": {"coordinator"},
     "corps.profile": {"coordinator"},
     "corps.change_status": {"coordinator"},

@@ -3,7 +3,7 @@
 import pytest
 from conftest import PASSWORD, make_user
 
-from trivsel.models import User
+from trivsel.core.users import User
 
 
 @pytest.mark.parametrize(

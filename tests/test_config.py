@@ -1,6 +1,7 @@
 """Configuration: defaults, instance/config.py, then TRIVSEL_* environment variables."""
 
-from trivsel import config, create_app
+from trivsel import create_app
+from trivsel.core import config
 
 
 def test_environment_variables_are_parsed():
@@ -28,7 +29,7 @@ def test_the_environment_overrides_the_defaults(tmp_path, monkeypatch):
 
 
 def test_sqlite_in_the_instance_folder_by_default(tmp_path, monkeypatch):
-    from trivsel.db import database_url
+    from trivsel.core.db import database_url
 
     monkeypatch.delenv("TRIVSEL_DATABASE_URL", raising=False)
     app = create_app({"TESTING": True, "SECRET_KEY": "x"})

@@ -5,15 +5,11 @@ from datetime import date, timedelta
 import pytest
 from conftest import make_profile, make_user
 
-from trivsel import corps, flow
-from trivsel.models import (
-    Citizen,
-    Course,
-    Proposal,
-    User,
-    VolunteerProfile,
-    VolunteerStatusChange,
-)
+from trivsel.core.users import User
+from trivsel.corps import service as corps
+from trivsel.corps.models import VolunteerProfile, VolunteerStatusChange
+from trivsel.courses import flow
+from trivsel.courses.models import Citizen, Course, Proposal
 
 
 def propose(kit, course_id, volunteer):

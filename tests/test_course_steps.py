@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from flowkit import days_ago
 
-from trivsel import flow
-from trivsel.models import Citizen, Conversation, Course, CourseEvent, Proposal
+from trivsel.courses import flow
+from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent, Proposal
 
 
 def snapshot(course_id):

@@ -4,8 +4,9 @@ import time
 
 import pytest
 
-from trivsel import create_app, flow
-from trivsel.models import Course
+from trivsel import create_app
+from trivsel.courses import flow
+from trivsel.courses.models import Course
 
 
 def test_a_post_without_token_is_refused_and_changes_nothing(kit):

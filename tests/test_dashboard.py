@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 from flowkit import days_ago
 
-from trivsel import flow, queries
-from trivsel.models import Course
-from trivsel.workdays import is_working_day
+from trivsel.core.workdays import is_working_day
+from trivsel.courses import flow, queries
+from trivsel.courses.models import Course
 
 
 def working_days_ago(n):
@@ -55,7 +55,7 @@ def test_waiting_is_counted_in_working_days_and_flagged_after_two(kit):
 
 def test_the_dashboard_runs_a_fixed_number_of_queries(kit, app):
     """No query per row: the same count of queries for 2 courses as for 12."""
-    from trivsel.db import database
+    from trivsel.core.db import database
 
     def count_queries():
         executed = []

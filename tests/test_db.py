@@ -5,9 +5,11 @@ from pathlib import Path
 
 from playhouse.schema_diff import diff_models
 
-from trivsel import db
-from trivsel.db import MIGRATIONS_DIR, database, migrate, migration_runner
-from trivsel.models import MODELS, Course, User
+from trivsel.core import db
+from trivsel.core.db import MIGRATIONS_DIR, database, migrate, migration_runner
+from trivsel.core.users import User
+from trivsel.courses.models import Course
+from trivsel.schema import MODELS
 
 
 def test_migrations_build_exactly_the_models_schema(app):

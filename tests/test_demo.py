@@ -1,8 +1,9 @@
 """The demo tells the report's five stories at different steps."""
 
-from trivsel import flow
-from trivsel.demo import DEMO_PASSWORD, load_demo
-from trivsel.models import Citizen, Conversation, Course, User
+from trivsel.core.users import User
+from trivsel.courses import flow
+from trivsel.courses.models import Citizen, Conversation, Course
+from trivsel.demo.loader import DEMO_PASSWORD, load_demo
 
 
 def test_the_five_stories_at_different_steps(app):
@@ -33,10 +34,10 @@ def test_loading_twice_changes_nothing(app):
 
 
 def test_make_run_path_init_db_with_demo_and_logins(app, runner, client):
-    from trivsel.db import database
+    from trivsel.core.db import database
 
     # Start from an empty schema, as `make run` does on a new machine.
-    database.drop_tables(list(reversed(__import__("trivsel.models").models.MODELS)))
+    database.drop_tables(list(reversed(__import__("trivsel.schema").schema.MODELS)))
     database.execute_sql('DROP TABLE IF EXISTS "schema_migration"')
     result = runner.invoke(args=["init-db", "--demo-if-new"])
     assert result.exit_code == 0, result.output
@@ -55,7 +56,7 @@ def test_make_run_path_init_db_with_demo_and_logins(app, runner, client):
 
 
 def test_the_demo_suggestions_show_reasons_and_the_ineligible(app):
-    from trivsel import corps
+    from trivsel.corps import service as corps
 
     load_demo()
     with app.test_request_context():

@@ -10,8 +10,10 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from trivsel import directory, flow
-from trivsel.models import Offer, OfferLink, User
+from trivsel.core.users import User
+from trivsel.courses import flow
+from trivsel.directory import service as directory
+from trivsel.directory.models import Offer, OfferLink
 
 HSDS = Path("/work/shared/data/hsds-3.0")
 if not HSDS.exists():
@@ -21,7 +23,7 @@ if not HSDS.exists():
 @pytest.fixture
 def plugins_dir():
     """The built-in partner plugins, whose associations keep directory entries."""
-    from trivsel import ROOT
+    from trivsel.core.resources import CHECKOUT as ROOT
 
     return ROOT / "plugins"
 
@@ -189,8 +191,9 @@ def test_a_broken_hsds_file_changes_nothing(app, runner, tmp_path):
 
 
 def test_demo_offers_and_stories(app):
-    from trivsel.demo import load_demo
-    from trivsel.models import Referral, Story
+    from trivsel.demo.loader import load_demo
+    from trivsel.referrals.models import Referral
+    from trivsel.stories.models import Story
 
     with app.app_context():
         assert load_demo()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from trivsel import flow
-from trivsel.flow import StepRefused, allowed_actions, next_stage
+from trivsel.courses import flow
+from trivsel.courses.flow import StepRefused, allowed_actions, next_stage
 
 # (stage, action, facts, expected stage)
 ALLOWED = [

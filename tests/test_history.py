@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from test_statistics import HISTORY, SEPTEMBER, YouthBranch  # noqa: F401 (fixture class)
 
-from trivsel import statistics
-from trivsel.history import ImportRefused, import_history, read_folder, read_path
-from trivsel.models import Citizen, Conversation, Course, CourseEvent
+from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent
+from trivsel.statistics import figures as statistics
+from trivsel.statistics.history import ImportRefused, import_history, read_folder, read_path
 
 
 @pytest.fixture
@@ -196,8 +196,8 @@ def test_an_xlsx_workbook_is_read_like_the_folder(branches, folder, tmp_path):
 
 
 def test_native_courses_export_with_a_generated_ref(kit, tmp_path, app):
-    from trivsel import flow
-    from trivsel.history import export_rows
+    from trivsel.courses import flow
+    from trivsel.statistics.history import export_rows
 
     kit.to(flow.ACTIVE)
     rows = export_rows()

@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from trivsel import flow
-from trivsel.models import MODELS, Citizen, Course, CourseEvent
+from trivsel.courses import flow
+from trivsel.courses.models import Citizen, Course, CourseEvent
+from trivsel.schema import MODELS
 
 
 def valid(**overrides):

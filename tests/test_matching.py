@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from trivsel.matching import (
+from trivsel.corps.matching import (
     DECLINED,
     NOT_MATCHED,
     CourseFacts,

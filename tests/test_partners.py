@@ -8,9 +8,15 @@ import pytest
 from flowkit import days_ago
 from test_plugins import build_app, make_distribution, plugins_of
 
-from trivsel import ROOT, flow, hookimpl
-from trivsel.hookspecs import NavItem, OfferData, Organisation
-from trivsel.models import Citizen, Consent, Course, Offer, OfferLink, Referral, User
+from trivsel.api import NavItem, OfferData, Organisation, hookimpl
+from trivsel.app import prepare_database
+from trivsel.core.resources import CHECKOUT as ROOT
+from trivsel.core.users import User
+from trivsel.courses import flow
+from trivsel.courses.models import Citizen, Course
+from trivsel.directory.models import Offer, OfferLink
+from trivsel.privacy.models import Consent
+from trivsel.referrals.models import Referral
 
 
 @pytest.fixture
@@ -177,6 +183,9 @@ def test_a_plugin_raising_in_a_slot_or_offers_is_survived(app, kit, users):
         assert response.status_code == 200
         # The other plugin's part is still there.
         assert "municipal-end" in response.get_data(as_text=True)
+        # Preparing the database stores the offers of the plugins that answer.
+        with app.app_context():
+            prepare_database()
         assert kit.client.get("/directory/").status_code == 200
         failed = {(f.plugin, f.hook) for f in plugins.failures}
         assert ("exploding-slot", "trivsel_template_slot") in failed
@@ -360,7 +369,7 @@ def test_hook_trivsel_template_folders(tmp_path):
     (folder / "templates" / "base.html").write_text("hijacked")
     (folder / "__init__.py").write_text(
         "from pathlib import Path\n"
-        "from trivsel import hookimpl\n\n"
+        "from trivsel.api import hookimpl\n\n"
         "@hookimpl\n"
         "def trivsel_template_folders():\n"
         "    return [Path(__file__).parent / 'templates']\n"
@@ -374,12 +383,12 @@ def test_hook_trivsel_template_folders(tmp_path):
 
 
 def test_a_plugin_failing_in_a_setup_hook_stops_start_up(tmp_path):
-    from trivsel.plugins import PluginLoadError
+    from trivsel.core.plugins import PluginLoadError
 
     folder = tmp_path / "plugins"
     folder.mkdir()
     (folder / "bad.py").write_text(
-        "from trivsel import hookimpl\n\n"
+        "from trivsel.api import hookimpl\n\n"
         "@hookimpl\n"
         "def trivsel_blueprints():\n"
         "    raise RuntimeError('no blueprint')\n"
@@ -391,9 +400,9 @@ def test_a_plugin_failing_in_a_setup_hook_stops_start_up(tmp_path):
 # --- A throwaway installed plugin: its referral form and its offers appear -------------------
 
 THROWAWAY = """
-    from trivsel import hookimpl
-    from trivsel.forms import Form, required
-    from trivsel.hookspecs import OfferData, ReferralForm, ReferralSubmission
+    from trivsel.api import hookimpl
+    from trivsel.api import Form, required
+    from trivsel.api import OfferData, ReferralForm, ReferralSubmission
     from wtforms import StringField
 
     class CallForm(Form):
@@ -421,7 +430,8 @@ def test_hook_trivsel_offers(tmp_path, monkeypatch):
     """An installed distribution with an entry point adds a referral form and offers."""
     from conftest import CsrfClient, make_user
 
-    from trivsel.db import database, migrate
+    from trivsel.app import prepare_database
+    from trivsel.core.db import database
 
     make_distribution(
         tmp_path / "site",
@@ -430,13 +440,13 @@ def test_hook_trivsel_offers(tmp_path, monkeypatch):
         {"trivsel_fake_library": THROWAWAY},
     )
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
-    app = build_app(tmp_path)
+    app = build_app(tmp_path, entry_points=True)
     app.test_client_class = CsrfClient
     listing = {row["name"]: row for row in plugins_of(app).listing()}
     assert listing["library"]["source"] == "entry point in trivsel-fake-library"
     assert listing["library"]["hooks"] == ["trivsel_offers", "trivsel_referral_forms"]
     with app.app_context():
-        migrate()
+        prepare_database()  # what `flask init-db` does: it stores the plugins' offers
         partner = make_user("partner", "Pia Bibliotekar")
         make_user("volunteer", "Mona Jensen")
     client = app.test_client()
@@ -454,13 +464,15 @@ def test_hook_trivsel_offers(tmp_path, monkeypatch):
             "reading",
             ["learning", "social"],
         )
-    # Shown twice, stored once; a plugin that stops contributing it leaves it inactive.
-    client.get("/directory/")
-    app2 = build_app(tmp_path, DISABLED_PLUGINS=("library",))
+    # Stored once however often the database is prepared; a plugin that stops contributing
+    # it leaves it inactive.
+    with app.app_context():
+        prepare_database()
+        assert Offer.select().count() == 1
+    app2 = build_app(tmp_path, entry_points=True, DISABLED_PLUGINS=("library",))
+    with app2.app_context():
+        prepare_database()
     with app2.app_context(), database.connection_context():
-        from trivsel import directory
-
-        directory.sync_plugin_offers(plugins_of(app2))
         assert [(o.name, o.active) for o in Offer.select()] == [("Læseklub for seniorer", False)]
     database.close()
 

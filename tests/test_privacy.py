@@ -8,18 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from trivsel import flow, privacy
-from trivsel.db import database, is_sqlite
-from trivsel.models import (
-    AccessLog,
-    Citizen,
-    Consent,
-    Conversation,
-    Course,
-    CourseEvent,
-    Proposal,
-    RetentionRun,
-)
+from trivsel.core.db import database, is_sqlite
+from trivsel.courses import flow
+from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent, Proposal
+from trivsel.privacy import service as privacy
+from trivsel.privacy.models import AccessLog, Consent, RetentionRun
 
 POLICY = privacy.RetentionPolicy(
     after_follow_up_months=3, after_close_months=6, inquiry_months=6, access_log_months=12
@@ -483,7 +476,7 @@ def test_a_volunteer_loses_sight_of_contact_data_when_the_course_ends(kit):
 
 
 def test_subject_access_includes_postcode_and_considerations_and_their_withdrawal(kit):
-    from trivsel.models import Citizen
+    from trivsel.courses.models import Citizen
 
     course_id = kit.to(flow.MATCHING)
     citizen_id = Course.get_by_id(course_id).citizen_id
@@ -501,7 +494,7 @@ def test_subject_access_includes_postcode_and_considerations_and_their_withdrawa
 
 
 def test_personal_data_entered_after_an_erasure_can_be_erased_again(kit):
-    from trivsel.models import Citizen
+    from trivsel.courses.models import Citizen
 
     course_id = kit.to(flow.CLOSED)
     assert kit.client.post(f"/courses/{course_id}/erase", data={"confirm": "y"}).status_code == 303

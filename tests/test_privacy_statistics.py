@@ -6,18 +6,13 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trivsel import annual_report, flow, privacy, statistics
-from trivsel.models import (
-    AccessLog,
-    Citizen,
-    Consent,
-    Conversation,
-    Course,
-    CourseEvent,
-    Proposal,
-    RetentionRun,
-)
-from trivsel.plugins import get_plugins
+from trivsel.core.plugins import get_plugins
+from trivsel.courses import flow
+from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent, Proposal
+from trivsel.privacy import service as privacy
+from trivsel.privacy.models import AccessLog, Consent, RetentionRun
+from trivsel.statistics import figures as statistics
+from trivsel.statistics import report as annual_report
 
 POLICY = privacy.RetentionPolicy(3, 6, 6, 12)
 FIRST_DAY = date(2022, 1, 1)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from trivsel import hookimpl, statistics
-from trivsel.history import import_history, read_folder
-from trivsel.hookspecs import Branch
+from trivsel.core.hookspecs import Branch, hookimpl
+from trivsel.statistics import figures as statistics
+from trivsel.statistics.history import import_history, read_folder
 
 HISTORY = Path(__file__).parent / "data" / "history"
 SEPTEMBER = (9, 1)
@@ -146,8 +146,8 @@ def test_the_command_refuses_bad_options(app, runner):
 
 
 def test_the_figures_beside_the_table(app, history):
-    from trivsel import annual_report
-    from trivsel.models import Course
+    from trivsel.courses.models import Course
+    from trivsel.statistics import report as annual_report
 
     # Working days to first contact are kept when recorded; history has none, so set some.
     Course.update(first_contact_working_days=3).where(Course.ref.in_(["A1", "A2"])).execute()

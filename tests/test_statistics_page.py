@@ -10,8 +10,9 @@ import test_statistics
 from openpyxl import Workbook, load_workbook
 from test_statistics import HISTORY
 
-from trivsel import charts, statistics
-from trivsel.models import Conversation, Course, CourseEvent
+from trivsel.courses.models import Conversation, Course, CourseEvent
+from trivsel.statistics import charts
+from trivsel.statistics import figures as statistics
 
 BRANCHES = ("main", "youth", "all")
 

@@ -6,16 +6,18 @@ from datetime import date, datetime, timedelta
 import pytest
 from conftest import make_profile, make_user
 
-from trivsel import corps, flow, statistics, supervision
-from trivsel.models import (
-    Conversation,
-    Course,
+from trivsel.corps import service as corps
+from trivsel.corps.models import VolunteerStatusChange
+from trivsel.courses import flow
+from trivsel.courses.models import Conversation, Course
+from trivsel.statistics import figures as statistics
+from trivsel.supervision import service as supervision
+from trivsel.supervision.models import (
     SupervisionAttendance,
     SupervisionMeeting,
     SupervisionRequest,
     ThemeDay,
     ThemeDaySignup,
-    VolunteerStatusChange,
 )
 
 DAY = date(2026, 12, 10)  # the meeting's day
@@ -24,7 +26,7 @@ DAY = date(2026, 12, 10)  # the meeting's day
 @pytest.fixture
 def agenda_courses(app, users):
     """Active courses at both sides of each rule's boundary, and a waiting proposal."""
-    from trivsel.models import Proposal
+    from trivsel.courses.models import Proposal
 
     mona, poul = users["volunteer"], users["other_volunteer"]
 
@@ -110,7 +112,7 @@ def test_a_volunteer_sees_only_their_own_agenda_items(agenda_courses, users):
 
 
 def count_queries(action):
-    from trivsel.db import database
+    from trivsel.core.db import database
 
     executed = []
     original = database.obj.execute_sql

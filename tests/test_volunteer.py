@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 from flowkit import days_ago
 
-from trivsel import flow
-from trivsel.models import Conversation, Course, Proposal
+from trivsel.courses import flow
+from trivsel.courses.models import Conversation, Course, Proposal
 
 
 def log(client, course_id, mode="home", held_on=None, key="k-1", **extra):

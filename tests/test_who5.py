@@ -1,7 +1,7 @@
 """WHO-5 at intake and at the follow-up call: optional as a whole, score = raw sum × 4."""
 
-from trivsel import flow
-from trivsel.models import Course
+from trivsel.courses import flow
+from trivsel.courses.models import Course
 
 
 def who5(*answers):

@@ -1,6 +1,6 @@
 from datetime import date
 
-from trivsel.workdays import working_days_between
+from trivsel.core.workdays import working_days_between
 
 MONDAY = date(2026, 11, 23)
 

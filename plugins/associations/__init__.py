@@ -6,13 +6,8 @@ from pathlib import Path
 from flask import Blueprint, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from peewee import JOIN, fn
 
-from trivsel import hookimpl
-from trivsel.auth import allow
-from trivsel.hookspecs import NavItem, Organisation
-from trivsel.models import Offer, OfferLink
-from trivsel.rendering import render
+from trivsel.api import NavItem, Organisation, allow, hookimpl, offer_figures, render
 
 # Configured in instance/config.py as ASSOCIATIONS = {"key": "Name", ...}.
 DEFAULT_ASSOCIATIONS = {
@@ -34,20 +29,9 @@ def home():
     """The association's own offers, with how many citizens were bridged and went: counts,
     never who."""
     organisation = current_user.organisation
-    rows = (
-        Offer.select(
-            Offer,
-            fn.COUNT(OfferLink.id).alias("bridged"),
-            fn.COALESCE(fn.SUM(OfferLink.went.cast("integer")), 0).alias("went_count"),
-        )
-        .join(OfferLink, JOIN.LEFT_OUTER, on=(OfferLink.offer == Offer.id))
-        .where(Offer.owner_organisation == organisation)
-        .group_by(Offer.id)
-        .order_by(Offer.name)
-    )
     return render(
         "associations/home.html",
-        offers=list(rows),
+        offers=offer_figures(organisation),
         name=associations().get(organisation),
     )
 

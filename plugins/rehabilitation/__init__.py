@@ -7,8 +7,7 @@ from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from trivsel import hookimpl
-from trivsel.hookspecs import Organisation, ReferralForm
+from trivsel.api import Organisation, ReferralForm, hookimpl
 
 from .forms import FORM_KEY, RehabilitationReferralForm, submit
 
@@ -64,7 +63,7 @@ def trivsel_template_slot(slot, context):
     referral = context.get("referral")
     if slot != "course_facts" or referral is None or referral.form != FORM_KEY:
         return None
-    ends_on = referral.extra_facts.get("municipal_course_ends_on")
+    ends_on = referral.extra.get("municipal_course_ends_on")
     if not ends_on:
         return None
     from datetime import date

@@ -4,9 +4,17 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from trivsel import labels
-from trivsel.forms import Form, chosen, date_field, max_length, optional, required
-from trivsel.hookspecs import ReferralSubmission
+from trivsel.api import (
+    FIRST_CALL,
+    Form,
+    ReferralSubmission,
+    choices,
+    chosen,
+    date_field,
+    max_length,
+    optional,
+    required,
+)
 
 FORM_KEY = "rehabilitation"
 
@@ -21,7 +29,7 @@ class RehabilitationReferralForm(Form):
     )
     first_call = RadioField(
         _l("Hvem ringer først?"),
-        choices=labels.choices(labels.FIRST_CALL),
+        choices=choices(FIRST_CALL),
         validators=[chosen()],
     )
     share_contact = BooleanField(

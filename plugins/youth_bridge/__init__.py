@@ -7,9 +7,19 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import Email, NumberRange, ValidationError
 
-from trivsel import hookimpl, labels
-from trivsel.forms import Form, chosen, max_length, optional, required
-from trivsel.hookspecs import Branch, ReferralForm, ReferralSubmission
+from trivsel.api import (
+    FIRST_CALL,
+    Branch,
+    Form,
+    ReferralForm,
+    ReferralSubmission,
+    choices,
+    chosen,
+    hookimpl,
+    max_length,
+    optional,
+    required,
+)
 
 BRANCH = "youth"
 
@@ -46,7 +56,7 @@ class YouthReferralForm(Form):
     birth_year = IntegerField(_l("Fødselsår"), validators=[optional(), _age_range])
     first_call = RadioField(
         _l("Hvem tager første kontakt?"),
-        choices=labels.choices(labels.FIRST_CALL),
+        choices=choices(FIRST_CALL),
         validators=[chosen()],
     )
     share_contact = BooleanField(

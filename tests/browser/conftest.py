@@ -83,7 +83,7 @@ def people(app):
 @pytest.fixture
 def demo(app):
     """The demo data (its logins use the password trivsel-demo)."""
-    from trivsel.demo import load_demo
+    from trivsel.demo.loader import load_demo
 
     with app.app_context():
         load_demo()

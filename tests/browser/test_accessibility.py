@@ -4,7 +4,7 @@ sideways scrolling on the phone."""
 import pytest
 from playwright.sync_api import expect
 
-from trivsel.demo import DEMO_PASSWORD
+from trivsel.demo.loader import DEMO_PASSWORD
 
 from .conftest import AXE, login, logout
 

@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from trivsel import flow
+from trivsel.courses import flow
 
 from .conftest import document_kept, login, mark_document
 

@@ -10,9 +10,12 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import expect
 
-from trivsel import ROOT
-from trivsel.demo import DEMO_PASSWORD
-from trivsel.models import Course, Offer, Referral, User
+from trivsel.core.resources import CHECKOUT as ROOT
+from trivsel.core.users import User
+from trivsel.courses.models import Course
+from trivsel.demo.loader import DEMO_PASSWORD
+from trivsel.directory.models import Offer
+from trivsel.referrals.models import Referral
 
 from .conftest import document_kept, login, logout, mark_document
 from .test_accessibility import PHONE_WIDTH, Audit

@@ -7,8 +7,8 @@ import pytest
 from conftest import PASSWORD
 from playwright.sync_api import expect
 
-from trivsel import flow
-from trivsel.models import Course, Proposal
+from trivsel.courses import flow
+from trivsel.courses.models import Course, Proposal
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from trivsel import flow
-from trivsel.models import Conversation
+from trivsel.courses import flow
+from trivsel.courses.models import Conversation
 
 from .conftest import document_kept, login, mark_document
 

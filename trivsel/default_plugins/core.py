@@ -2,8 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from .. import hookimpl
-from ..hookspecs import Branch
+from trivsel.api import Branch, hookimpl
 
 
 @hookimpl(trylast=True)

@@ -1,7 +1,7 @@
 """The first schema: users, citizens, courses, proposals, conversations, events."""
 from peewee import *
 
-# Timestamps get their defaults in Python (trivsel.models.now), not in the database.
+# Timestamps get their defaults in Python (trivsel.core.db.now), not in the database.
 
 def up(migrator, db):
     class Citizen(Model):

@@ -1,0 +1,163 @@
+"""The app factory: `create_app` reads top to bottom as configure steps."""
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from trivsel.core import resources
+
+# Every area with pages, in the order their blueprints are registered.
+AREAS = (
+    "auth",
+    "dashboard",
+    "courses",
+    "privacy",
+    "volunteer",
+    "corps",
+    "supervision",
+    "cover",
+    "partner",
+    "referrals",
+    "directory",
+    "stories",
+    "statistics",
+    "admin",
+)
+
+
+def create_app(test_config=None):
+    """Build the app: read top to bottom, one configure step at a time."""
+    app = Flask(
+        "trivsel",
+        instance_relative_config=True,
+        template_folder=str(resources.templates_folder()),
+        static_folder=str(resources.PACKAGE / "static"),
+    )
+    configure_settings(app, test_config)
+    configure_database(app)
+    configure_plugins(app)
+    configure_i18n(app)
+    configure_security(app)
+    configure_htmx(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    configure_errors(app)
+    configure_commands(app)
+    return app
+
+
+def configure_settings(app, test_config):
+    from trivsel.core import config
+
+    app.config.from_mapping(config.DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_mapping(config.from_environment())
+    else:
+        app.config.from_mapping(config.from_environment())
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _instance_secret_key(instance):
+    """A random key kept in instance/secret_key, so sessions survive a restart."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def configure_database(app):
+    import trivsel.schema  # noqa: F401 (every area's models, so their relations are known)
+    from trivsel.core import db
+
+    db.init_app(app)
+
+
+def configure_plugins(app):
+    from trivsel.core import plugins
+    from trivsel.default_plugins import DEFAULT_PLUGINS
+
+    plugins.init_app(app, DEFAULT_PLUGINS)
+
+
+def configure_i18n(app):
+    from trivsel.core import i18n
+
+    i18n.init_app(app)
+
+
+def configure_security(app):
+    from trivsel.core import auth, headers
+
+    auth.init_app(app)
+    headers.init_app(app)
+
+
+def configure_htmx(app):
+    from flask_htmx import HTMX
+
+    HTMX(app)
+
+
+def configure_blueprints(app):
+    from importlib import import_module
+
+    from trivsel.core.plugins import PluginLoadError
+    from trivsel.core.routing import RowIdConverter
+
+    app.url_map.converters["int"] = RowIdConverter
+    for area in AREAS:
+        app.register_blueprint(import_module(f"trivsel.{area}.views").bp)
+    plugins = app.extensions["trivsel.plugins"]
+    for name, blueprint in plugins.setup("trivsel_blueprints"):
+        try:
+            app.register_blueprint(blueprint)
+        except Exception as exc:  # a blueprint name the core or another plugin uses
+            raise PluginLoadError(f"Plugin {name!r}: blueprint not registered: {exc}") from exc
+
+
+def configure_templates(app):
+    from trivsel import navigation
+    from trivsel.core import labels, templating
+    from trivsel.courses import flow
+    from trivsel.courses.forms import WHO5_FIELDS, WHO5_INTRO
+
+    templating.init_app(
+        app,
+        navigation=navigation.menu,
+        flow=flow,
+        labels=labels,
+        who5_fields=WHO5_FIELDS,
+        who5_intro=WHO5_INTRO,
+    )
+
+
+def configure_errors(app):
+    from trivsel.core import errors
+
+    errors.init_app(app)
+
+
+def configure_commands(app):
+    from trivsel import commands
+
+    commands.init_app(app)
+
+
+def prepare_database():
+    """Create or upgrade the schema, then store what the plugins contribute to the database
+    (their directory offers), so no page has to write while it is shown. Needs an app context.
+    Returns (was_new, applied migration names)."""
+    from trivsel.core import db
+    from trivsel.core.plugins import get_plugins
+    from trivsel.directory import service as directory
+
+    was_new, applied = db.migrate()
+    with db.database.connection_context():
+        directory.sync_plugin_offers(get_plugins())
+    return was_new, applied

@@ -1,0 +1,33 @@
+"""The command line: `init-db` here, and each area's own commands."""
+
+from importlib import import_module
+
+import click
+from flask.cli import with_appcontext
+
+from trivsel.app import prepare_database
+from trivsel.demo.loader import load_demo
+
+AREAS_WITH_COMMANDS = ("admin", "demo", "directory", "privacy", "statistics")
+
+
+@click.command("init-db")
+@with_appcontext
+@click.option("--demo-if-new", is_flag=True, help="Load the demo data when the database is new.")
+def init_db_command(demo_if_new):
+    """Create the database, or upgrade it to the newest schema, and store what the plugins
+    contribute (their directory offers). Safe to run twice; run it after every upgrade."""
+    was_new, applied = prepare_database()
+    for name in applied:
+        click.echo(f"applied migration {name}")
+    click.echo("database created" if was_new else "database is up to date")
+    if was_new and demo_if_new:
+        load_demo()
+        click.echo("demo data loaded")
+
+
+def init_app(app):
+    app.cli.add_command(init_db_command)
+    for area in AREAS_WITH_COMMANDS:
+        for command in import_module(f"trivsel.{area}.commands").COMMANDS:
+            app.cli.add_command(command)

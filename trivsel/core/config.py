@@ -1,0 +1,75 @@
+"""Configuration defaults and the TRIVSEL_* environment variables that override them."""
+
+import os
+from datetime import timedelta
+
+# Defaults; instance/config.py and TRIVSEL_* environment variables override them.
+DEFAULTS = {
+    "SECRET_KEY": None,  # generated into instance/secret_key when not configured
+    "DATABASE_URL": None,  # None: a SQLite file in the instance folder
+    "BABEL_DEFAULT_LOCALE": "da",
+    "LANGUAGES": ("da", "en"),
+    # Coordinators keep pages open all day; the token outlives a working day, and an
+    # expired one still gets a clear message with the user's input kept (see errors.py).
+    "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # Working days an inquiry may wait for first contact before the queue flags it (5.1.2).
+    "FIRST_CONTACT_FLAG_DAYS": 2,
+    # Expected length of a course (a guideline, not a limit: 5.1.7).
+    "COURSE_EXPECTED_WEEKS": 13,
+    # The project year's first day (MM-DD) for the annual report; the report's project began
+    # on 1 September.
+    "PROJECT_YEAR_START": "01-01",
+    # The scheme's goals (report 5.1.1): conversations per citizen a year, citizens over the
+    # project period, share with contact to another voluntary offer afterwards.
+    "GOAL_CONVERSATIONS_PER_CITIZEN": (1, 10),
+    "GOAL_CITIZENS": 35,
+    "GOAL_FOLLOW_ON_PERCENT": 75,
+    # The largest request accepted: the history upload's spreadsheets.
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    # Retention (see trivsel/privacy.py and the README): months a citizen's personal data is
+    # kept once its purpose is met. After the follow-up call the scheme is done with the person;
+    # a closed course whose call never happened waits a little longer, since the call may
+    # still come; an inquiry that never became a course (referred elsewhere, declined,
+    # withdrawn, or never got past the intake) is counted from its end, or from its arrival.
+    "RETENTION_AFTER_FOLLOW_UP_MONTHS": 3,
+    "RETENTION_AFTER_CLOSE_MONTHS": 6,
+    "RETENTION_INQUIRY_MONTHS": 6,
+    # Months the access log is kept (purged by the retention job).
+    "ACCESS_LOG_MONTHS": 12,
+    # Plugins: folder of local plugins, and plugin names not to load.
+    "PLUGINS_DIR": None,  # None: plugins/ in a checkout, instance/plugins when installed
+    # Plugins installed with pip (entry points in the group "trivsel"); tests turn them off.
+    "ENTRY_POINT_PLUGINS": True,
+    "DISABLED_PLUGINS": (),
+}
+
+# Environment variables read as TRIVSEL_<NAME>, with how to parse each.
+_ENV = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "FIRST_CONTACT_FLAG_DAYS": int,
+    "COURSE_EXPECTED_WEEKS": int,
+    "PLUGINS_DIR": str,
+    "DISABLED_PLUGINS": lambda value: tuple(v.strip() for v in value.split(",") if v.strip()),
+    "WTF_CSRF_TIME_LIMIT": int,
+    "PROJECT_YEAR_START": str,
+    "GOAL_CITIZENS": int,
+    "GOAL_FOLLOW_ON_PERCENT": int,
+    "RETENTION_AFTER_FOLLOW_UP_MONTHS": int,
+    "RETENTION_AFTER_CLOSE_MONTHS": int,
+    "RETENTION_INQUIRY_MONTHS": int,
+    "ACCESS_LOG_MONTHS": int,
+}
+
+
+def from_environment(environ=os.environ):
+    """The settings given as TRIVSEL_* environment variables, parsed."""
+    settings = {}
+    for name, parse in _ENV.items():
+        value = environ.get(f"TRIVSEL_{name}")
+        if value is not None and value != "":
+            settings[name] = parse(value)
+    return settings

@@ -1,0 +1,108 @@
+"""The one database handle: SQLite by default, PostgreSQL when TRIVSEL_DATABASE_URL says so."""
+
+from datetime import datetime
+from pathlib import Path
+
+from peewee import CharField, DatabaseProxy, Model, SqliteDatabase
+from playhouse.db_url import connect
+from playhouse.migrations import Runner
+
+from trivsel.core import resources
+
+database = DatabaseProxy()
+
+MIGRATIONS_DIR = resources.PACKAGE / "migrations"
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "synchronous": "normal",
+    # Erased means erased: deleted content is overwritten with zeros, not left in free pages.
+    "secure_delete": 1,
+}
+
+
+class CodeListField(CharField):
+    """A short list of codes from a fixed list (weekdays, interest areas), stored as "a,b"."""
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value
+        return ",".join(sorted(set(value))) or None
+
+    def python_value(self, value):
+        return [code for code in (value or "").split(",") if code]
+
+
+def now():
+    return datetime.now().replace(microsecond=0)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def database_url(app):
+    url = app.config.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{Path(app.instance_path) / 'trivsel.db'}"
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def open_database(url):
+    """A peewee database for the URL, with the SQLite pragmas we rely on."""
+    if url.startswith("sqlite"):
+        db = connect(url, pragmas=SQLITE_PRAGMAS)
+        # SQLite's own LOWER folds only ASCII; searches for "Ørsted" or "ældre" need Python's.
+        db.register_function(_lower, "lower", 1)
+        return db
+    return connect(url)
+
+
+def init_app(app):
+    """Bind the database to the app and open/close a connection around each request."""
+    db = open_database(database_url(app))
+    database.initialize(db)
+    app.extensions["trivsel.database"] = db
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_appcontext
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+
+def is_sqlite():
+    return isinstance(database.obj, SqliteDatabase)
+
+
+def checkpoint():
+    """Move the write-ahead log into the database file and truncate it, so erased values do not
+    linger in the -wal file. PostgreSQL has no such step (see the README on VACUUM)."""
+    if is_sqlite():
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def migration_runner():
+    return Runner(database.obj, str(MIGRATIONS_DIR))
+
+
+def migrate():
+    """Create or upgrade the schema. Returns (was_new, applied migration names)."""
+    runner = migration_runner()
+    was_new = not runner.applied() and not database.get_tables()
+    with database.connection_context():
+        applied = runner.up()
+    return was_new, applied

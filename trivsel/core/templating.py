@@ -1,0 +1,57 @@
+"""What every template can use: labels, formatting filters, the current user's navigation."""
+
+from datetime import date
+
+from babel.dates import format_date, format_time
+from flask import request
+from flask_babel import get_locale
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from trivsel.core.rendering import is_partial
+
+HTMX_FILE = "vendor/htmx-2.0.11.min.js"
+
+
+def danish_date(value):
+    """A date (or date and time) in the user's language: "26. nov. 2026" in Danish."""
+    if not value:
+        return ""
+    locale = get_locale()
+    # Times are stored as local wall-clock times, so they are shown without conversion.
+    day = format_date(value, "medium", locale=locale)
+    if hasattr(value, "hour"):
+        return f"{day}, {format_time(value, 'short', locale=locale)}"
+    return day
+
+
+def slot(name, **context):
+    """Markup plugins add at a named place on a page (`trivsel_template_slot`)."""
+    from trivsel.core.plugins import get_plugins
+
+    return get_plugins().template_slot(name, context)
+
+
+def init_app(app, **features):
+    """Set up the template environment; `features` are globals the areas add (the menu,
+    the flow's stage names, the label lists)."""
+    plugins = app.extensions["trivsel.plugins"]
+    folders = [str(folder) for _, folder in plugins.setup("trivsel_template_folders")]
+    if folders:
+        # The core's templates first: a plugin adds pages, it cannot replace the core's.
+        app.jinja_loader  # noqa: B018 (Flask builds its loader lazily)
+        app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, FileSystemLoader(folders)])
+    app.jinja_env.globals.update(
+        slot=slot,
+        htmx_file=HTMX_FILE,
+        today=date.today,
+        is_partial=is_partial,
+        get_locale=get_locale,
+        **features,
+    )
+    app.jinja_env.filters["day"] = danish_date
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def current_path():
+        return {"current_path": request.full_path.rstrip("?") if request else "/"}

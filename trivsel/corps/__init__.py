@@ -1,0 +1,1 @@
+"""The volunteer corps: profiles, status, match suggestions with reasons."""

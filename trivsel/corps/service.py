@@ -1,0 +1,323 @@
+"""The volunteer corps in the database: profiles, status history, the facts the match ranks on,
+and the corps' figures (each one grouped query)."""
+
+from datetime import date
+
+from peewee import JOIN, Case, fn
+
+from trivsel.core.db import database, now
+from trivsel.core.users import User
+from trivsel.corps import matching
+from trivsel.corps.models import VolunteerProfile, VolunteerStatusChange
+from trivsel.courses import flow
+from trivsel.courses.models import Citizen, Course, Proposal
+from trivsel.statistics.figures import _by_year, _percent, running_in
+from trivsel.supervision.models import SupervisionAttendance, SupervisionMeeting
+
+OPEN_PROPOSAL = ("pending", "accepted")
+
+
+# --- Profiles and status ----------------------------------------------------------------------
+
+
+def create_volunteer(actor, name, email, password_hash, applied_on, **profile):
+    """A new volunteer user with an applicant profile (the coordinator registers the applicant;
+    the volunteer completes the application once they can log in)."""
+    with database.atomic():
+        user = User.create(name=name, email=email, role="volunteer", password_hash=password_hash)
+        VolunteerProfile.create(user=user, applied_on=applied_on, status="applicant", **profile)
+        VolunteerStatusChange.create(
+            user=user, status="applicant", changed_on=applied_on, changed_by=actor
+        )
+    return user
+
+
+def ensure_profile(user, today=None):
+    """The volunteer's profile; an applicant profile is created for a volunteer without one."""
+    profile = VolunteerProfile.get_or_none(VolunteerProfile.user == user.id)
+    if profile is None:
+        today = today or date.today()
+        with database.atomic():
+            profile = VolunteerProfile.create(user=user.id, applied_on=today, status="applicant")
+            VolunteerStatusChange.create(user=user.id, status="applicant", changed_on=today)
+    return profile
+
+
+def save_profile(profile, **fields):
+    VolunteerProfile.update(updated_at=now(), **fields).where(
+        VolunteerProfile.id == profile.id
+    ).execute()
+    return VolunteerProfile.get_by_id(profile.id)
+
+
+def change_status(profile, status, changed_on, actor, paused_until=None):
+    """Set a volunteer's status and keep the dated change in the history."""
+    with database.atomic():
+        VolunteerProfile.update(
+            status=status,
+            paused_until=paused_until if status == "paused" else None,
+            updated_at=now(),
+        ).where(VolunteerProfile.id == profile.id).execute()
+        VolunteerStatusChange.create(
+            user=profile.user_id,
+            status=status,
+            changed_on=changed_on,
+            paused_until=paused_until if status == "paused" else None,
+            changed_by=actor,
+        )
+    return VolunteerProfile.get_by_id(profile.id)
+
+
+def status_history(user_id):
+    return list(
+        VolunteerStatusChange.select()
+        .where(VolunteerStatusChange.user == user_id)
+        .order_by(VolunteerStatusChange.changed_on.desc(), VolunteerStatusChange.id.desc())
+    )
+
+
+# --- The facts the match ranks on ----------------------------------------------------------
+
+
+def _loads():
+    """Per volunteer: active courses plus open proposals (what takes their capacity)."""
+    courses = (
+        Course.select(Course.volunteer.alias("user_id"), fn.COUNT(Course.id).alias("n"))
+        .where(Course.volunteer.is_null(False) & (Course.stage == flow.ACTIVE))
+        .group_by(Course.volunteer)
+    )
+    proposals = (
+        Proposal.select(Proposal.volunteer.alias("user_id"), fn.COUNT(Proposal.id).alias("n"))
+        .join(Course)
+        .where(
+            Proposal.status.in_(OPEN_PROPOSAL)
+            & Course.stage.in_((flow.PROPOSED, flow.MATCH_MEETING))
+        )
+        .group_by(Proposal.volunteer)
+    )
+    return courses.alias("course_load"), proposals.alias("proposal_load")
+
+
+def volunteers_with_profiles(volunteer_id=None):
+    """Active volunteer logins with their profile (or None) and `load`, in one query."""
+    course_load, proposal_load = _loads()
+    query = (
+        User.select(
+            User,
+            VolunteerProfile,
+            (fn.COALESCE(course_load.c.n, 0) + fn.COALESCE(proposal_load.c.n, 0)).alias("load"),
+            fn.COALESCE(course_load.c.n, 0).alias("active_courses"),
+        )
+        .join(
+            VolunteerProfile,
+            JOIN.LEFT_OUTER,
+            on=(VolunteerProfile.user == User.id),
+            attr="profile",
+        )
+        .switch(User)
+        .join(course_load, JOIN.LEFT_OUTER, on=(course_load.c.user_id == User.id))
+        .switch(User)
+        .join(proposal_load, JOIN.LEFT_OUTER, on=(proposal_load.c.user_id == User.id))
+        .where((User.role == "volunteer") & (User.active == True))  # noqa: E712
+        .order_by(User.name)
+    )
+    if volunteer_id is not None:
+        query = query.where(User.id == volunteer_id)
+    return list(query)
+
+
+def _set(codes):
+    return frozenset(codes or ())
+
+
+def volunteer_facts(user):
+    profile = getattr(user, "profile", None)
+    if profile is None or profile.id is None:
+        return matching.VolunteerFacts(id=user.id, name=user.name, status=None, load=user.load)
+    return matching.VolunteerFacts(
+        id=user.id,
+        name=user.name,
+        status=profile.status,
+        paused_until=profile.paused_until,
+        declaration_on=profile.declaration_signed_on,
+        capacity=profile.capacity,
+        load=user.load,
+        days=_set(profile.available_days),
+        times=_set(profile.available_times),
+        phone_only=profile.phone_only,
+        interests=_set(profile.interests),
+        avoids=_set(profile.avoids),
+        languages=_set(profile.languages) | {"da"},
+        postcode=profile.postcode,
+    )
+
+
+def course_facts(course):
+    citizen = course.citizen if course.citizen_id else None
+    return matching.CourseFacts(
+        needs=_set(course.needs),
+        days=_set(course.available_days),
+        times=_set(course.available_times),
+        by_phone=bool(course.by_phone),
+        language=course.language,
+        postcode=citizen.postcode if citizen else None,
+    )
+
+
+def pairing_history(course_id):
+    """{volunteer id: {outcome, ...}} of the course's earlier proposals that ended in a no."""
+    history = {}
+    rows = (
+        Proposal.select(Proposal.volunteer, Proposal.status)
+        .where(
+            (Proposal.course == course_id)
+            & Proposal.status.in_((matching.DECLINED, matching.NOT_MATCHED))
+        )
+        .tuples()
+    )
+    for volunteer_id, status in rows:
+        history.setdefault(volunteer_id, set()).add(status)
+    return history
+
+
+def suggestions(course, today=None):
+    """The ranked volunteers for a course, with reasons (three queries in all)."""
+    today = today or date.today()
+    volunteers = [volunteer_facts(u) for u in volunteers_with_profiles()]
+    return matching.rank(course_facts(course), volunteers, pairing_history(course.id), today)
+
+
+def refusals_for(volunteer_id, today=None):
+    """Why this volunteer cannot be proposed now (empty when they can)."""
+    rows = volunteers_with_profiles(volunteer_id)
+    if not rows:
+        return [matching.Reason("no_profile")]
+    return matching.refusals(volunteer_facts(rows[0]), today or date.today())
+
+
+def corps_list():
+    """Every volunteer (also those without a login any more), with profile and load."""
+    course_load, proposal_load = _loads()
+    return list(
+        User.select(
+            User,
+            VolunteerProfile,
+            (fn.COALESCE(course_load.c.n, 0) + fn.COALESCE(proposal_load.c.n, 0)).alias("load"),
+        )
+        .join(
+            VolunteerProfile,
+            JOIN.LEFT_OUTER,
+            on=(VolunteerProfile.user == User.id),
+            attr="profile",
+        )
+        .switch(User)
+        .join(course_load, JOIN.LEFT_OUTER, on=(course_load.c.user_id == User.id))
+        .switch(User)
+        .join(proposal_load, JOIN.LEFT_OUTER, on=(proposal_load.c.user_id == User.id))
+        .where(User.role == "volunteer")
+        .order_by(User.name)
+    )
+
+
+def citizen_postcode(course):
+    return course.citizen.postcode if course.citizen_id else None
+
+
+def save_citizen_postcode(course, postcode):
+    """The citizen's area is personal: it lives on the Citizen row, erased with the person."""
+    if course.citizen_id:
+        Citizen.update(postcode=postcode).where(Citizen.id == course.citizen_id).execute()
+    elif postcode:
+        citizen = Citizen.create(postcode=postcode)
+        Course.update(citizen=citizen).where(Course.id == course.id).execute()
+
+
+# --- Figures --------------------------------------------------------------------------------
+
+
+def active_volunteers(today=None):
+    """Volunteers who can take a course now by status (active, or a pause that has ended)."""
+    today = today or date.today()
+    return (
+        VolunteerProfile.select()
+        .join(User)
+        .where(
+            (User.active == True)  # noqa: E712
+            & (
+                (VolunteerProfile.status == "active")
+                | ((VolunteerProfile.status == "paused") & (VolunteerProfile.paused_until < today))
+            )
+        )
+        .count()
+    )
+
+
+def new_and_departed(py):
+    """{year start: (new, departed)} over the project years table `py`: a volunteer is new in
+    the year of their first change to active, departed in a year with a change to left."""
+    start, end = py.c.start, py.c.end
+    first_active = (
+        VolunteerStatusChange.select(
+            VolunteerStatusChange.user.alias("user_id"),
+            fn.MIN(VolunteerStatusChange.changed_on).alias("first_on"),
+        )
+        .where(VolunteerStatusChange.status == "active")
+        .group_by(VolunteerStatusChange.user)
+        .alias("first_active")
+    )
+    new = _by_year(
+        VolunteerStatusChange.select(start, fn.COUNT(first_active.c.user_id))
+        .from_(py)
+        .join(
+            first_active,
+            on=((first_active.c.first_on >= start) & (first_active.c.first_on < end)),
+        )
+        .group_by(start)
+    )
+    left = _by_year(
+        VolunteerStatusChange.select(start, fn.COUNT(VolunteerStatusChange.user.distinct()))
+        .from_(py)
+        .join(
+            VolunteerStatusChange,
+            on=(
+                (VolunteerStatusChange.status == "left")
+                & (VolunteerStatusChange.changed_on >= start)
+                & (VolunteerStatusChange.changed_on < end)
+            ),
+        )
+        .group_by(start)
+    )
+    return {y: (new.get(y, (0,))[0], left.get(y, (0,))[0]) for y in set(new) | set(left)}
+
+
+def courses_per_volunteer(py):
+    """{year start: mean courses per volunteer with a course running in the year}."""
+    start, end = py.c.start, py.c.end
+    rows = _by_year(
+        Course.select(start, fn.COUNT(Course.id), fn.COUNT(Course.volunteer.distinct()))
+        .from_(py)
+        .join(
+            Course,
+            on=(Course.volunteer.is_null(False) & running_in(start, end)),
+        )
+        .group_by(start)
+    )
+    return {y: round(n / volunteers, 1) for y, (n, volunteers) in rows.items() if volunteers}
+
+
+def attendance_rate(py):
+    """{year start: percent}: of the volunteers counted at the group meetings held in the year
+    (attendance recorded), the share who came."""
+    start, end = py.c.start, py.c.end
+    came = Case(None, [(SupervisionAttendance.attended == True, 1)], 0)  # noqa: E712
+    rows = _by_year(
+        SupervisionMeeting.select(start, fn.SUM(came), fn.COUNT(SupervisionAttendance.id))
+        .from_(py)
+        .join(
+            SupervisionMeeting,
+            on=((SupervisionMeeting.starts_at >= start) & (SupervisionMeeting.starts_at < end)),
+        )
+        .join(SupervisionAttendance, on=(SupervisionAttendance.meeting == SupervisionMeeting.id))
+        .group_by(start)
+    )
+    return {y: _percent(int(yes or 0), n) for y, (yes, n) in rows.items() if n}

@@ -1,0 +1,103 @@
+"""The coordinator's view of the volunteer corps: the list, a new applicant, a profile."""
+
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from peewee import IntegrityError
+
+from trivsel.core.auth import allow, hash_password
+from trivsel.core.rendering import render
+from trivsel.core.users import User
+from trivsel.corps import service as corps
+from trivsel.corps.forms import NewVolunteerForm, ProfileForm, StatusForm
+
+bp = Blueprint("corps", __name__, url_prefix="/volunteers")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@allow("coordinator")
+def index():
+    """The corps, and registering a new applicant (the coordinator does it for people without
+    a login; the volunteer completes the application after logging in)."""
+    form = NewVolunteerForm()
+    if form.validate_on_submit():
+        try:
+            user = corps.create_volunteer(
+                current_user.id,
+                name=form.name.data.strip(),
+                email=form.email.data.strip().lower(),
+                # No usable password: the administrator gives access when it is time.
+                password_hash=hash_password(secrets.token_urlsafe(32)),
+                applied_on=form.applied_on.data,
+            )
+        except IntegrityError:
+            form.email.errors.append(_("Der findes allerede en bruger med den e-mail."))
+        else:
+            flash(_("%(name)s er registreret som ansøger.", name=user.name), "success")
+            return redirect(url_for("corps.profile", user_id=user.id), 303)
+    status = 422 if form.errors else 200
+    return render(
+        "corps/index.html",
+        rows=corps.corps_list(),
+        form=form,
+        status=status,
+        active_count=corps.active_volunteers(),
+    )
+
+
+def _volunteer(user_id):
+    user = User.get_or_none((User.id == user_id) & (User.role == "volunteer"))
+    if user is None:
+        abort(404)
+    return user
+
+
+def _render_profile(user, profile, form=None, status_form=None, status=200):
+    if form is None:
+        form = ProfileForm(formdata=None, obj=profile)
+    if status_form is None:
+        status_form = StatusForm(
+            formdata=None, status=profile.status, paused_until=profile.paused_until
+        )
+    return render(
+        "corps/profile.html",
+        user=user,
+        profile=profile,
+        form=form,
+        status_form=status_form,
+        history=corps.status_history(user.id),
+        refusals=corps.refusals_for(user.id),
+        status=status,
+    )
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@allow("coordinator")
+def profile(user_id):
+    user = _volunteer(user_id)
+    profile = corps.ensure_profile(user)
+    if request.method == "GET":
+        return _render_profile(user, profile)
+    form = ProfileForm()
+    if not form.validate():
+        return _render_profile(user, profile, form=form, status=422)
+    corps.save_profile(profile, **form.profile_fields())
+    flash(_("Profilen for %(name)s er gemt.", name=user.name), "success")
+    return redirect(url_for("corps.profile", user_id=user.id), 303)
+
+
+@bp.route("/<int:user_id>/status", methods=["POST"])
+@allow("coordinator")
+def change_status(user_id):
+    user = _volunteer(user_id)
+    profile = corps.ensure_profile(user)
+    form = StatusForm()
+    if not form.validate():
+        return _render_profile(user, profile, status_form=form, status=422)
+    corps.change_status(
+        profile, form.status.data, form.changed_on.data, current_user.id, form.paused_until.data
+    )
+    flash(_("Status for %(name)s er gemt.", name=user.name), "success")
+    return redirect(url_for("corps.profile", user_id=user.id), 303)

@@ -1,0 +1,391 @@
+"""The forms of the course flow, one per step, and the inquiry and contact forms."""
+
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, NumberRange, ValidationError
+
+from trivsel.core import labels
+from trivsel.core.forms import (
+    Form,
+    MultiCheckboxField,
+    VersionField,
+    choices,
+    chosen,
+    date_field,
+    max_length,
+    not_in_future,
+    optional,
+    typed,
+    year_field,
+)
+from trivsel.corps import service as corps
+from trivsel.corps.forms import MatchFactsMixin, match_fields
+
+YES_NO = choices(labels.YES_NO)
+
+
+class CourseDates:
+    """Validators that need the course: dates cannot come before what they follow."""
+
+    def __init__(self, earliest, message):
+        self.earliest = earliest
+        self.message = message
+
+    def __call__(self, form, field):
+        earliest = self.earliest(form.course) if form.course is not None else None
+        value = field.data.date() if hasattr(field.data, "date") else field.data
+        if value and earliest and value < earliest:
+            raise ValidationError(self.message)
+
+
+BEFORE_RECEIVED = _l("Datoen kan ikke ligge før henvendelsen blev modtaget.")
+
+
+def after_received(message=BEFORE_RECEIVED):
+    return CourseDates(lambda course: course.received_on, message)
+
+
+class StepForm(Form):
+    """A form for one step; `course` is the course it applies to (for date checks)."""
+
+    version = VersionField()
+
+    def __init__(self, *args, course=None, **kwargs):
+        self.course = course
+        super().__init__(*args, **kwargs)
+
+
+def _birth_year_range():
+    this_year = date.today().year
+    return NumberRange(
+        min=this_year - 120,
+        max=this_year - 10,
+        message=_l("Skriv et fødselsår mellem %(min)s og %(max)s."),
+    )
+
+
+class CitizenFieldsMixin:
+    name = StringField(
+        _l("Navn eller alias"),
+        validators=[optional(), max_length(100)],
+        description=_l(
+            "Borgeren kan vælge et alias. Lad felterne stå tomme ved anonym henvendelse."
+        ),
+    )
+    phone = StringField(_l("Telefon"), validators=[optional(), max_length(30)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            optional(),
+            max_length(254),
+            Email(message=_l("Skriv en gyldig e-mailadresse.")),
+        ],
+    )
+
+    def citizen_fields(self):
+        return {
+            "name": (self.name.data or "").strip() or None,
+            "phone": (self.phone.data or "").strip() or None,
+            "email": (self.email.data or "").strip().lower() or None,
+        }
+
+
+class InquiryForm(CitizenFieldsMixin, Form):
+    received_on = date_field(_l("Modtaget"), typed(), not_in_future, default=date.today)
+    channel = RadioField(_l("Kanal"), choices=choices(labels.CHANNELS), validators=[chosen()])
+    initiated_by = RadioField(
+        _l("Hvem tog initiativet"),
+        choices=choices(labels.INITIATORS),
+        validators=[chosen()],
+    )
+    branch = SelectField(_l("Del af ordningen"), validators=[chosen()])
+    birth_year = year_field(_l("Fødselsår"))
+    submission_key = HiddenField(validators=[max_length(64)])
+    target_group = SelectField(
+        _l("Målgruppe"),
+        choices=[SelectChoice("", _l("Ikke oplyst"))] + choices(labels.TARGET_GROUPS),
+        validators=[optional()],
+    )
+
+    def __init__(self, *args, branches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.branch.choices = [SelectChoice(b.key, b.label) for b in branches]
+        self.birth_year.validators = [optional(), _birth_year_range()]
+
+
+class CitizenForm(CitizenFieldsMixin, StepForm):
+    goals = TextAreaField(
+        _l("Borgerens egne mål, med borgerens ord"),
+        validators=[optional(), max_length(2000)],
+    )
+
+    def citizen_fields(self):
+        fields = super().citizen_fields()
+        fields["goals"] = (self.goals.data or "").strip() or None
+        return fields
+
+
+# WHO-5 Well-being Index, Danish version, shown unchanged. Source: Psykiatrisk Center
+# Nordsjælland (Psychiatric Centre North Zealand), Region Hovedstaden.
+WHO5_INTRO = _l("I de sidste 2 uger …")
+WHO5_ITEMS = (
+    _l("… har jeg været glad og i godt humør"),
+    _l("… har jeg følt mig rolig og afslappet"),
+    _l("… har jeg følt mig aktiv og energisk"),
+    _l("… er jeg vågnet frisk og udhvilet"),
+    _l("… har min dagligdag været fyldt med ting der interesserer mig"),
+)
+WHO5_ANSWERS = [
+    SelectChoice("5", _l("Hele tiden")),
+    SelectChoice("4", _l("Det meste af tiden")),
+    SelectChoice("3", _l("Lidt mere end halvdelen af tiden")),
+    SelectChoice("2", _l("Lidt mindre end halvdelen af tiden")),
+    SelectChoice("1", _l("Lidt af tiden")),
+    SelectChoice("0", _l("På intet tidspunkt")),
+]
+WHO5_FIELDS = tuple(f"who5_{i}" for i in range(1, 6))
+
+
+def _who5_field(item):
+    return RadioField(item, choices=WHO5_ANSWERS, validators=[optional()])
+
+
+class Who5Mixin:
+    """The five WHO-5 items, optional as a whole: none answered, or all five."""
+
+    who5_1 = _who5_field(WHO5_ITEMS[0])
+    who5_2 = _who5_field(WHO5_ITEMS[1])
+    who5_3 = _who5_field(WHO5_ITEMS[2])
+    who5_4 = _who5_field(WHO5_ITEMS[3])
+    who5_5 = _who5_field(WHO5_ITEMS[4])
+
+    def who5_answers(self):
+        return [getattr(self, name).data for name in WHO5_FIELDS]
+
+    def who5_score(self):
+        """The score 0-100 (raw sum × 4), or None when the items were not answered."""
+        answers = self.who5_answers()
+        if not any(answers):
+            return None
+        return sum(int(a) for a in answers) * 4
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        answers = self.who5_answers()
+        if any(answers) and not all(answers):
+            for name, answer in zip(WHO5_FIELDS, answers, strict=True):
+                if not answer:
+                    getattr(self, name).errors.append(
+                        _l("Besvar alle fem udsagn, eller lad dem alle stå tomme.")
+                    )
+            return False
+        return valid
+
+
+class FirstContactForm(StepForm):
+    contacted_on = date_field(
+        _l("Dato for første kontakt"), typed(), not_in_future, after_received()
+    )
+
+
+class ScheduleIntakeForm(StepForm):
+    scheduled_at = DateTimeLocalField(
+        _l("Startsamtale, dato og tid"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[
+            typed(),
+            after_received(_l("Startsamtalen kan ikke ligge før henvendelsen.")),
+        ],
+    )
+
+
+class HoldIntakeForm(Who5Mixin, MatchFactsMixin, StepForm):
+    held_on = date_field(_l("Startsamtalen blev holdt"), typed(), not_in_future, after_received())
+    goals = TextAreaField(
+        _l("Borgerens egne mål, med borgerens ord"),
+        validators=[optional(), max_length(2000)],
+        description=_l("Kun det borgeren vil have støtte til. Ingen helbredsoplysninger."),
+    )
+    outcome = RadioField(
+        _l("Udfald"), choices=choices(labels.INTAKE_OUTCOMES), validators=[chosen()]
+    )
+    # After the outcome, for a course going on to a match.
+    needs, available_days, available_times, by_phone, language, postcode = match_fields()
+
+
+class MatchFactsForm(MatchFactsMixin, StepForm):
+    """What the match needs, edited after the intake."""
+
+
+class ProposeForm(StepForm):
+    volunteer = SelectField(_l("Frivillig"), coerce=int, validators=[chosen()])
+
+    def __init__(self, *args, volunteers=(), suggestions=None, **kwargs):
+        """`suggestions` (ranked, from `corps.suggestions`) list the eligible first and mark
+        the others; plain `volunteers` are listed as they come."""
+        super().__init__(*args, **kwargs)
+        options = [SelectChoice(0, _l("Vælg frivillig"))]
+        if suggestions is not None:
+            for s in suggestions:
+                label = s.volunteer.name
+                if not s.eligible:
+                    label = _l("%(name)s (kan ikke foreslås)", name=s.volunteer.name)
+                options.append(SelectChoice(s.volunteer.id, label))
+        else:
+            options += [SelectChoice(v.id, v.name) for v in volunteers]
+        self.volunteer.choices = options
+
+    def validate_volunteer(self, field):
+        if not field.data:
+            raise ValidationError(_l("Vælg en frivillig."))
+        refused = corps.refusals_for(field.data)
+        if refused:
+            raise ValidationError(
+                _l(
+                    "Den frivillige kan ikke foreslås: %(reasons)s. Intet er ændret.",
+                    reasons="; ".join(r.text.lower() for r in refused),
+                )
+            )
+
+
+class RetractForm(StepForm):
+    pass
+
+
+class MatchMeetingForm(StepForm):
+    meeting_on = date_field(_l("Matchmødet blev holdt"), typed(), not_in_future, after_received())
+    citizen_yes = RadioField(_l("Vil borgeren fortsætte?"), choices=YES_NO, validators=[chosen()])
+    volunteer_yes = RadioField(
+        _l("Vil den frivillige fortsætte?"), choices=YES_NO, validators=[chosen()]
+    )
+    frequency = SelectField(
+        _l("Aftalt hyppighed"),
+        choices=choices(labels.FREQUENCIES),
+        default="one_or_two",
+        validators=[optional()],
+    )
+    expected_end_on = date_field(
+        _l("Forventet afslutning"),
+        optional(),
+        description=_l("Lad feltet stå tomt for tre måneder (en rettesnor, ikke en grænse)."),
+    )
+
+    def validate_expected_end_on(self, field):
+        if field.data and self.meeting_on.data and field.data <= self.meeting_on.data:
+            raise ValidationError(_l("Forventet afslutning skal ligge efter matchmødet."))
+
+    def both_yes(self):
+        return self.citizen_yes.data == "yes" and self.volunteer_yes.data == "yes"
+
+
+class CloseForm(StepForm):
+    ended_on = date_field(
+        _l("Slutdato"),
+        typed(),
+        not_in_future,
+        CourseDates(
+            lambda course: course.started_on,
+            _l("Slutdatoen kan ikke ligge før forløbet startede."),
+        ),
+    )
+    goals_met = RadioField(
+        _l("Blev målene nået?"), choices=choices(labels.GOALS_MET), validators=[chosen()]
+    )
+    needs_more_support = RadioField(
+        _l("Er der brug for mere støtte for at fastholde forandringen?"),
+        choices=YES_NO,
+        validators=[chosen()],
+    )
+    offers = MultiCheckboxField(
+        _l("Tilbud fra kataloget, borgeren er bygget bro til"),
+        coerce=int,
+        validate_choice=True,
+    )
+    follow_on_offers = TextAreaField(
+        _l("Andre tilbud borgeren er bygget bro til"),
+        validators=[optional(), max_length(1000)],
+        description=_l("Tilbud, der ikke står i kataloget. Ingen personoplysninger."),
+    )
+
+    def __init__(self, *args, offers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offers.choices = [
+            SelectChoice(offer.id, f"{offer.name} ({offer.organisation_name})") for offer in offers
+        ]
+        if not self.offers.choices:
+            del self["offers"]
+
+
+class FollowUpForm(Who5Mixin, StepForm):
+    followed_up_on = date_field(
+        _l("Dato for opfølgende samtale"),
+        typed(),
+        not_in_future,
+        CourseDates(
+            lambda course: course.ended_on,
+            _l("Opfølgningen kan ikke ligge før forløbet sluttede."),
+        ),
+    )
+    felt_heard = RadioField(
+        _l("Følte borgeren sig set og hørt?"), choices=YES_NO, validators=[chosen()]
+    )
+    quality_of_life = RadioField(
+        _l("Livskvaliteten er"),
+        choices=choices(labels.QUALITY_OF_LIFE),
+        validators=[chosen()],
+    )
+    follow_on_contact = RadioField(
+        _l("Kontakt til et andet frivilligt tilbud eller anden forandring?"),
+        choices=YES_NO,
+        validators=[chosen()],
+    )
+    went = MultiCheckboxField(
+        _l("Hvilke af tilbuddene kom borgeren faktisk i gang med?"),
+        coerce=int,
+        description=_l("Sæt kryds ved dem, borgeren gik til. Uden kryds: gik ikke."),
+    )
+
+    def __init__(self, *args, links=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.went.choices = [
+            SelectChoice(link.offer.id, f"{link.offer.name} ({link.offer.organisation_name})")
+            for link in links
+        ]
+        if not self.went.choices:
+            del self["went"]
+
+
+class WithdrawForm(StepForm):
+    withdrawn_on = date_field(_l("Dato"), typed(), not_in_future, after_received())
+
+
+class AnswerProposalForm(StepForm):
+    answer = RadioField(
+        _l("Dit svar"),
+        choices=[SelectChoice("accept", _l("Ja, gerne")), SelectChoice("decline", _l("Nej tak"))],
+        validators=[chosen()],
+    )
+    reason = TextAreaField(
+        _l("Hvorfor nej tak?"),
+        validators=[max_length(300)],  # not Optional(): validate_reason must run when empty
+        description=_l("Fx kender borgeren, har ikke tid nu. Skriv ikke om borgeren."),
+    )
+
+    def validate_reason(self, field):
+        if self.answer.data == "decline" and not (field.data or "").strip():
+            raise ValidationError(_l("Skriv kort hvorfor du siger nej tak."))
+
+
+def default_expected_end(start, weeks):
+    return start + timedelta(weeks=weeks)

@@ -1,0 +1,1 @@
+"""Cover: a coordinator away, and who covers."""

@@ -1,0 +1,1 @@
+"""The start page for each role, and the coordinator's queues."""

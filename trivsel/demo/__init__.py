@@ -1,0 +1,1 @@
+"""Demo data: the report's five stories at different steps."""

@@ -1,0 +1,32 @@
+"""Commands for the demo: load it, print its logins."""
+
+import click
+from flask.cli import with_appcontext
+
+from trivsel.app import prepare_database
+from trivsel.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+
+@click.command("load-demo")
+@with_appcontext
+def load_demo_command():
+    """Load the demo data (the report's five stories) into the configured database."""
+    prepare_database()
+    if not load_demo():
+        raise click.ClickException("the database already holds users; the demo was not loaded")
+    click.echo("demo data loaded")
+
+
+@click.command("demo-logins")
+@with_appcontext
+def demo_logins_command():
+    """Print the demo logins."""
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for email, name, role in DEMO_USERS:
+        click.echo(f"  {role:<12} {email:<32} {name}")
+
+
+COMMANDS = (
+    load_demo_command,
+    demo_logins_command,
+)

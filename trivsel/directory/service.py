@@ -1,0 +1,146 @@
+"""The directory of follow-on offers: plugin offers kept in step, search, HSDS 3.0 in and out."""
+
+import uuid
+
+from peewee import JOIN, fn
+
+from trivsel.core import labels
+from trivsel.core.db import database, now
+from trivsel.core.hookspecs import OfferFigures
+from trivsel.directory.models import Offer, OfferLink
+
+# Stable ids for what Trivsel itself exports (organisations, locations, taxonomy terms).
+NAMESPACE = uuid.UUID("8f9b7a52-3a55-4c8e-9a0c-5d6f0e1b2c3d")
+PLUGIN_SOURCE = "plugin:"
+OFFER_FIELDS = (
+    "organisation_name",
+    "name",
+    "description",
+    "target_group",
+    "eligibility",
+    "minimum_age",
+    "maximum_age",
+    "schedule",
+    "location",
+    "area",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "url",
+    "owner_organisation",
+)
+
+
+def new_id():
+    """An HSDS id for an offer made in Trivsel."""
+    return str(uuid.uuid4())
+
+
+def stable_id(*parts):
+    return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def category_text(codes):
+    """Categories as stored: space-delimited with spaces around, so ` code ` finds one."""
+    known = [c for c in dict.fromkeys(codes) if c in labels.OFFER_CATEGORIES]
+    return f" {' '.join(known)} " if known else ""
+
+
+# --- Plugin offers ----------------------------------------------------------------------------
+
+
+def sync_plugin_offers(plugins):
+    """Store the offers plugins contribute (source "plugin:<name>"): new ones added, changed
+    ones updated, ones no longer contributed marked inactive. Returns (added, updated)."""
+    wanted = {}
+    for plugin, data in plugins.collect_by_plugin("trivsel_offers"):
+        values = {name: getattr(data, name) for name in OFFER_FIELDS}
+        values["categories"] = category_text(data.categories)
+        values["active"] = True
+        wanted[(PLUGIN_SOURCE + plugin, data.key)] = values
+    existing = {
+        (offer.source, offer.source_key): offer
+        for offer in Offer.select().where(Offer.source.startswith(PLUGIN_SOURCE))
+    }
+    added = updated = 0
+    with database.atomic():
+        for (source, key), values in wanted.items():
+            offer = existing.get((source, key))
+            if offer is None:
+                Offer.create(
+                    source=source, source_key=key, hsds_id=stable_id(source, key), **values
+                )
+                added += 1
+            elif any(getattr(offer, name) != value for name, value in values.items()):
+                Offer.update(updated_at=now(), **values).where(Offer.id == offer.id).execute()
+                updated += 1
+        gone = [o.id for k, o in existing.items() if k not in wanted and o.active]
+        if gone:
+            Offer.update(active=False).where(Offer.id.in_(gone)).execute()
+    return added, updated
+
+
+# --- Browse and search ------------------------------------------------------------------------
+
+
+def search(q="", category="", target_group="", area="", limit=200):
+    """Active offers matching the words and filters, by organisation and name."""
+    query = Offer.select().where(Offer.active == True)  # noqa: E712
+    for word in (q or "").lower().split():
+        query = query.where(
+            fn.LOWER(Offer.name).contains(word)
+            | fn.LOWER(Offer.organisation_name).contains(word)
+            | fn.LOWER(fn.COALESCE(Offer.description, "")).contains(word)
+            | fn.LOWER(fn.COALESCE(Offer.location, "")).contains(word)
+            | fn.LOWER(fn.COALESCE(Offer.eligibility, "")).contains(word)
+        )
+    if category in labels.OFFER_CATEGORIES:
+        query = query.where(Offer.categories.contains(f" {category} "))
+    if target_group in labels.TARGET_GROUPS:
+        query = query.where(Offer.target_group == target_group)
+    if area:
+        query = query.where(Offer.area == area)
+    return list(query.order_by(Offer.organisation_name, Offer.name).limit(limit))
+
+
+def areas():
+    """The areas active offers are in, for the filter."""
+    rows = (
+        Offer.select(Offer.area)
+        .where((Offer.active == True) & Offer.area.is_null(False))  # noqa: E712
+        .distinct()
+        .order_by(Offer.area)
+    )
+    return [row.area for row in rows if row.area]
+
+
+def active_offers():
+    return list(
+        Offer.select()
+        .where(Offer.active == True)  # noqa: E712
+        .order_by(Offer.organisation_name, Offer.name)
+    )
+
+
+def offer_figures(organisation):
+    """The organisation's own offers, each with how many citizens were bridged to it at closing
+    and how many went (by the follow-up call): counts, never who."""
+    went = fn.COALESCE(fn.SUM(OfferLink.went.cast("integer")), 0)
+    rows = (
+        Offer.select(
+            Offer.id,
+            Offer.name,
+            Offer.organisation_name,
+            Offer.active,
+            fn.COUNT(OfferLink.id).alias("bridged"),
+            went.alias("went_count"),
+        )
+        .join(OfferLink, JOIN.LEFT_OUTER, on=(OfferLink.offer == Offer.id))
+        .where(Offer.owner_organisation == organisation)
+        .group_by(Offer.id, Offer.name, Offer.organisation_name, Offer.active)
+        .order_by(Offer.name)
+    )
+    return [
+        OfferFigures(o.id, o.name, o.organisation_name, o.active, o.bridged, int(o.went_count))
+        for o in rows
+    ]

@@ -1,0 +1,1 @@
+"""The partner's start page and the information for professionals."""

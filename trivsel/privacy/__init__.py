@@ -1,0 +1,1 @@
+"""Confidentiality: retention, consent, the access log, subject access and erasure."""

@@ -1,0 +1,1 @@
+"""Referrals: partner plugins' forms in, and the referrer's view of their referrals' status."""

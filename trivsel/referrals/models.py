@@ -1,0 +1,28 @@
+"""How a referred inquiry came in."""
+
+from peewee import CharField, DateTimeField, ForeignKeyField, TextField
+
+from trivsel.core.db import BaseModel, now
+from trivsel.core.users import User
+from trivsel.courses.models import Course
+
+
+class Referral(BaseModel):
+    """How a referred inquiry came in: which plugin's form, from which organisation and user.
+
+    The referrer's own work contact (a professional, not the citizen) is kept here so the
+    coordinator can call back; `extra` holds facts the form's plugin defines (JSON), shown
+    by that plugin in a template slot. Nothing here describes the citizen.
+    """
+
+    course = ForeignKeyField(Course, backref="referral", unique=True, on_delete="CASCADE")
+    form = CharField(max_length=60)  # the referral form's key
+    plugin = CharField(max_length=60)  # the plugin that contributed the form
+    organisation = CharField(max_length=60, null=True)
+    referred_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    referrer_name = CharField(max_length=100, null=True)
+    referrer_department = CharField(max_length=100, null=True)
+    referrer_phone = CharField(max_length=30, null=True)
+    first_call = CharField(max_length=20, null=True)  # "scheme" calls, or the "citizen" does
+    extra = TextField(null=True)
+    created_at = DateTimeField(default=now)

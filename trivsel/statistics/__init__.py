@@ -1,0 +1,1 @@
+"""The annual statistics: figures, the report, charts, downloads and the history import."""

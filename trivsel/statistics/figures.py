@@ -1,0 +1,237 @@
+"""The annual report: figures per project year, computed by the database.
+
+Every figure is an aggregate query over a small derived table of project years (a VALUES
+list), so the work happens in SQL on SQLite and PostgreSQL alike; Python only divides and
+rounds the few numbers that come back.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from peewee import Case, Select, Value, fn
+
+from trivsel.courses.models import Conversation, Course
+
+MAIN = "main"
+ALL = "all"  # the total over every branch
+
+REPORT_KEYS = (
+    "start",
+    "inquiries",
+    "citizens_in_courses",
+    "conversations",
+    "conversations_per_citizen",
+    "follow_on_percent",
+)
+
+
+def parse_year_start(value):
+    """'MM-DD' -> (month, day); raises ValueError for anything else."""
+    month, day = (int(part) for part in value.split("-"))
+    date(2001, month, day)  # rejects 02-30, 13-01 (and 02-29, which not every year has)
+    return month, day
+
+
+def year_of(day, month_day):
+    """The first day of the project year that contains `day`."""
+    start = date(day.year, *month_day)
+    return start if day >= start else date(day.year - 1, *month_day)
+
+
+def next_start(start):
+    return start.replace(year=start.year + 1)
+
+
+def project_years(first_day, last_day, month_day):
+    """Consecutive project years [(start, end), ...] covering first_day..last_day."""
+    years = []
+    start = year_of(first_day, month_day)
+    while start <= last_day:
+        years.append((start, next_start(start)))
+        start = next_start(start)
+    return years
+
+
+def _data_span():
+    """The first and last date anything happened, or None when there is no data."""
+    bounds = Course.select(
+        fn.MIN(Course.received_on),
+        fn.MAX(Course.received_on),
+        fn.MIN(Course.started_on),
+        fn.MAX(Course.ended_on),
+    ).tuples()[0]
+    held = Conversation.select(fn.MIN(Conversation.held_on), fn.MAX(Conversation.held_on)).tuples()[
+        0
+    ]
+    days = [_as_date(d) for d in (*bounds, *held) if d]
+    if not days:
+        return None
+    return min(days), max(days + [date.today()] if bounds[2] else days)
+
+
+def _as_date(value):
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _years_table(years):
+    """The project years as a derived table (start, end): a UNION ALL of one-row selects,
+    which SQLite and PostgreSQL both accept (SQLite has no column aliases on VALUES)."""
+    rows = [Select(columns=[Value(s).alias("start"), Value(e).alias("end")]) for s, e in years]
+    union = rows[0]
+    for row in rows[1:]:
+        union = union.union_all(row)
+    return union.alias("py")
+
+
+def running_in(start, end):
+    """A course running at some time in [start, end): started before the end, not ended
+    before the start."""
+    return (
+        Course.started_on.is_null(False)
+        & (Course.started_on < end)
+        & (Course.ended_on.is_null() | (Course.ended_on >= start))
+    )
+
+
+def _branch_filter(query, branch):
+    return query if branch == ALL else query.where(Course.branch == branch)
+
+
+def _by_year(query_for):
+    """Run a grouped query and return {start: row tuple}."""
+    return {_as_date(row[0]): row[1:] for row in query_for.tuples()}
+
+
+def _percent(yes, total):
+    if not total:
+        return None
+    return int((Decimal(yes) * 100 / Decimal(total)).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def _per_citizen(conversations, citizens):
+    if not citizens:
+        return None
+    value = (Decimal(conversations) / Decimal(citizens)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return float(value)
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    start: date
+    inquiries: int
+    citizens_in_courses: int
+    conversations: int
+    conversations_per_citizen: float | None
+    follow_on_percent: int | None
+    follow_on_known: int
+
+    def has_data(self):
+        return bool(
+            self.inquiries or self.citizens_in_courses or self.conversations or self.follow_on_known
+        )
+
+    def as_dict(self):
+        return {
+            "start": self.start.isoformat(),
+            "inquiries": self.inquiries,
+            "citizens_in_courses": self.citizens_in_courses,
+            "conversations": self.conversations,
+            "conversations_per_citizen": self.conversations_per_citizen,
+            "follow_on_percent": self.follow_on_percent,
+        }
+
+
+def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
+    """The report's main figures for one branch (or ALL), one entry per project year that has
+    any data, oldest first. Inquiries for the main branch count every branch, as the report
+    does; for any other branch, only that branch's."""
+    if years is None:
+        span = _data_span()
+        if span is None:
+            return []
+        years = project_years(span[0], span[1], month_day)
+    if not years:
+        return []
+    py = _years_table(years)
+    start, end = py.c.start, py.c.end
+
+    inquiries_q = (
+        Course.select(start, fn.COUNT(Course.id))
+        .from_(py)
+        .join(Course, on=((Course.received_on >= start) & (Course.received_on < end)))
+    )
+    if branch not in (MAIN, ALL):
+        inquiries_q = inquiries_q.where(Course.branch == branch)
+    inquiries = _by_year(inquiries_q.group_by(start))
+
+    citizens_q = (
+        Course.select(start, fn.COUNT(Course.id))
+        .from_(py)
+        .join(
+            Course,
+            on=running_in(start, end),
+        )
+    )
+    citizens = _by_year(_branch_filter(citizens_q, branch).group_by(start))
+
+    conversations_q = (
+        Conversation.select(start, fn.COUNT(Conversation.id))
+        .from_(py)
+        .join(
+            Conversation,
+            on=((Conversation.held_on >= start) & (Conversation.held_on < end)),
+        )
+        .join(Course, on=(Conversation.course == Course.id))
+    )
+    conversations = _by_year(_branch_filter(conversations_q, branch).group_by(start))
+
+    yes = Case(None, [(Course.follow_on_contact == True, 1)], 0)  # noqa: E712
+    follow_on_q = (
+        Course.select(start, fn.COUNT(Course.id), fn.SUM(yes))
+        .from_(py)
+        .join(
+            Course,
+            on=(
+                Course.started_on.is_null(False)
+                & Course.follow_on_contact.is_null(False)
+                & (Course.ended_on >= start)
+                & (Course.ended_on < end)
+            ),
+        )
+    )
+    follow_on = _by_year(_branch_filter(follow_on_q, branch).group_by(start))
+
+    figures = []
+    for year_start, _ in years:
+        n_inquiries = int((inquiries.get(year_start) or (0,))[0])
+        n_citizens = int((citizens.get(year_start) or (0,))[0])
+        n_conversations = int((conversations.get(year_start) or (0,))[0])
+        known, answered_yes = follow_on.get(year_start) or (0, 0)
+        figures.append(
+            YearFigures(
+                start=year_start,
+                inquiries=n_inquiries,
+                citizens_in_courses=n_citizens,
+                conversations=n_conversations,
+                conversations_per_citizen=_per_citizen(n_conversations, n_citizens),
+                follow_on_percent=_percent(int(answered_yes or 0), int(known or 0)),
+                follow_on_known=int(known or 0),
+            )
+        )
+    return [f for f in figures if f.has_data()]
+
+
+def render_rows(rows, fmt):
+    """The figures as JSON (a list of objects) or CSV (a header row and one row a year)."""
+    if fmt == "json":
+        return json.dumps(rows, indent=2) + "\n"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=REPORT_KEYS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if row[k] is None else row[k] for k in REPORT_KEYS})
+    return out.getvalue()

@@ -1,0 +1,238 @@
+"""The whole annual report for the page and the downloads: the main table per branch and in
+total, the goals, and the figures beside them. Each figure is one grouped query over the
+project years; none loads rows into Python to count them."""
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from peewee import Case, fn
+
+from trivsel.core import db
+from trivsel.corps import service as corps
+from trivsel.courses import flow
+from trivsel.courses.models import Course
+from trivsel.statistics import figures as statistics
+from trivsel.statistics.figures import ALL, MAIN, _by_year, _percent, _years_table
+
+SOURCE_KEYS = ("citizen", "professional", "relative", "other")
+OUTCOME_KEYS = ("course", "referred_elsewhere", "declined", "withdrawn", "pending")
+OUTCOME_LABELS = {
+    "course": _l("Forløb"),
+    "referred_elsewhere": _l("Henvist andetsteds"),
+    "declined": _l("Takket nej"),
+    "withdrawn": _l("Trukket tilbage"),
+    "pending": _l("Endnu ikke afklaret"),
+}
+
+
+@dataclass
+class Goal:
+    label: str
+    target: str
+    actual: str
+    met: bool | None
+
+
+@dataclass
+class AnnualReport:
+    month_day: tuple
+    years: list  # the project years' first days, oldest first
+    tables: list  # [(key, label, {start: YearFigures})]
+    goals: list = field(default_factory=list)
+    by_source: dict = field(default_factory=dict)  # {start: {source: n}}
+    by_outcome: dict = field(default_factory=dict)
+    waits: dict = field(default_factory=dict)  # {start: (median, p90)} in working days
+    lengths: dict = field(default_factory=dict)  # {start: (median days, 90th percentile days)}
+    volunteers: dict = field(default_factory=dict)  # {start: (active, new, departed)}
+    courses_per_volunteer: dict = field(default_factory=dict)  # {start: mean}
+    supervision_attendance: dict = field(default_factory=dict)  # {start: percent}
+    who5: dict = field(default_factory=dict)  # {start: (pairs, mean change)}
+
+
+def _outcome_case():
+    pending = (flow.NEW, flow.CONTACTED, flow.INTAKE_SCHEDULED)
+    ended = (flow.REFERRED_ELSEWHERE, flow.DECLINED, flow.WITHDRAWN)
+    return Case(
+        None,
+        [(Course.stage.in_(pending), "pending"), (Course.stage.in_(ended), Course.stage)],
+        "course",
+    )
+
+
+def _counts_by(py, column):
+    start, end = py.c.start, py.c.end
+    query = (
+        Course.select(start, column.alias("key"), fn.COUNT(Course.id))
+        .from_(py)
+        .join(Course, on=((Course.received_on >= start) & (Course.received_on < end)))
+        .group_by(start, column)
+    )
+    result = {}
+    for year_start, key, n in query.tuples():
+        result.setdefault(statistics._as_date(year_start), {})[key] = n
+    return result
+
+
+def _ranked(py, value, date_column, extra=None):
+    """(start, value, rank within year, count within year) for the value's non-null rows."""
+    start, end = py.c.start, py.c.end
+    condition = value.is_null(False) & (date_column >= start) & (date_column < end)
+    if extra is not None:
+        condition &= extra
+    return (
+        Course.select(
+            start.alias("start"),
+            value.alias("value"),
+            fn.ROW_NUMBER().over(partition_by=[start], order_by=[value]).alias("rn"),
+            fn.COUNT(Course.id).over(partition_by=[start]).alias("n"),
+        )
+        .from_(py)
+        .join(Course, on=condition)
+        .alias("ranked")
+    )
+
+
+def _median_and_p90(py, value, date_column, extra=None):
+    """Median (mean of the middle two for an even count) and the 90th percentile (nearest
+    rank) per year, by window functions that SQLite and PostgreSQL share."""
+    ranked = _ranked(py, value, date_column, extra)
+    rn, n = ranked.c.rn, ranked.c.n
+    median = dict(
+        Course.select(ranked.c.start, fn.AVG(ranked.c.value))
+        .from_(ranked)
+        .where((rn == (n + 1) / 2) | (rn == (n + 2) / 2))
+        .group_by(ranked.c.start)
+        .tuples()
+    )
+    p90 = dict(
+        Course.select(ranked.c.start, fn.MIN(ranked.c.value))
+        .from_(ranked)
+        .where(rn == (n * 9 + 9) / 10)
+        .group_by(ranked.c.start)
+        .tuples()
+    )
+    return {statistics._as_date(s): (float(median[s]), p90.get(s)) for s in median}
+
+
+def _days(later, earlier):
+    if db.is_sqlite():
+        return fn.julianday(later) - fn.julianday(earlier)
+    return later - earlier
+
+
+def build(month_day, branches):
+    """The full report; `branches` is {key: Branch} from the plugins."""
+    span = statistics._data_span()
+    years = statistics.project_years(*span, month_day) if span else []
+    tables = []
+    others = [key for key in branches if key != MAIN]
+    for key, label in (
+        [(MAIN, branches[MAIN].label if MAIN in branches else MAIN)]
+        + [(k, branches[k].label) for k in others]
+        + ([(ALL, _l("I alt"))] if others else [])
+    ):
+        figures = statistics.annual_figures(key, month_day, years=years)
+        tables.append((key, label, {f.start: f for f in figures}))
+    report = AnnualReport(month_day, [s for s, _ in years], tables)
+    if not years:
+        return report
+    py = _years_table(years)
+    report.by_source = _counts_by(py, Course.initiated_by)
+    report.by_outcome = _counts_by(py, _outcome_case())
+    report.waits = _median_and_p90(py, Course.first_contact_working_days, Course.received_on)
+    length = _days(Course.ended_on, Course.started_on)
+    report.lengths = _median_and_p90(
+        py, length, Course.ended_on, extra=Course.started_on.is_null(False)
+    )
+    report.volunteers = _volunteers(py)
+    report.courses_per_volunteer = corps.courses_per_volunteer(py)
+    report.supervision_attendance = corps.attendance_rate(py)
+    report.who5 = _who5(py)
+    report.goals = _goals(report)
+    return report
+
+
+def _volunteers(py):
+    """Per year: volunteers with a course running in it, volunteers who became active in it and
+    volunteers who left in it (from the dated status history)."""
+    start, end = py.c.start, py.c.end
+    active = _by_year(
+        Course.select(start, fn.COUNT(Course.volunteer.distinct()))
+        .from_(py)
+        .join(
+            Course,
+            on=(Course.volunteer.is_null(False) & statistics.running_in(start, end)),
+        )
+        .group_by(start)
+    )
+    moves = corps.new_and_departed(py)
+    years = set(active) | set(moves)
+    return {y: ((active.get(y) or (0,))[0], *moves.get(y, (0, 0))) for y in years}
+
+
+def _who5(py):
+    """Per year of the follow-up call: courses with both WHO-5 scores, and the mean change."""
+    start, end = py.c.start, py.c.end
+    rows = _by_year(
+        Course.select(
+            start, fn.COUNT(Course.id), fn.AVG(Course.who5_follow_up - Course.who5_intake)
+        )
+        .from_(py)
+        .join(
+            Course,
+            on=(
+                Course.who5_intake.is_null(False)
+                & Course.who5_follow_up.is_null(False)
+                & (Course.followed_up_on >= start)
+                & (Course.followed_up_on < end)
+            ),
+        )
+        .group_by(start)
+    )
+    return {y: (n, round(float(change), 1)) for y, (n, change) in rows.items()}
+
+
+def _goals(report):
+    from flask import current_app
+
+    config = current_app.config
+    low, high = config["GOAL_CONVERSATIONS_PER_CITIZEN"]
+    main = dict(report.tables[0][2])
+    per_citizen = [f.conversations_per_citizen for f in main.values()]
+    within = [v for v in per_citizen if v is not None and low <= v <= high]
+    citizens = (
+        Course.select().where((Course.branch == MAIN) & Course.started_on.is_null(False)).count()
+    )
+    known = sum(f.follow_on_known for f in main.values())
+    yes = (
+        Course.select()
+        .where(
+            (Course.branch == MAIN)
+            & Course.started_on.is_null(False)
+            & (Course.follow_on_contact == True)  # noqa: E712
+            & Course.ended_on.is_null(False)
+        )
+        .count()
+    )
+    share = _percent(yes, known)
+    counted = [v for v in per_citizen if v is not None]
+    return [
+        Goal(
+            _l("Samtaler pr. borger pr. år"),
+            f"{low}-{high}",
+            _l("%(n)s af %(total)s år", n=len(within), total=len(counted)),
+            len(within) == len(counted) if counted else None,
+        ),
+        Goal(
+            _l("Borgere i forløb i hele perioden"),
+            _l("mindst %(n)s", n=config["GOAL_CITIZENS"]),
+            str(citizens),
+            citizens >= config["GOAL_CITIZENS"],
+        ),
+        Goal(
+            _l("Kontakt til andet frivilligt tilbud bagefter"),
+            f"{config['GOAL_FOLLOW_ON_PERCENT']} %",
+            "—" if share is None else f"{share} %",
+            None if share is None else share >= config["GOAL_FOLLOW_ON_PERCENT"],
+        ),
+    ]

@@ -1,0 +1,1 @@
+"""Anonymised good stories the coordinator publishes for partner staff."""

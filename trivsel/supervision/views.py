@@ -1,0 +1,138 @@
+"""Supervision for the coordinators: group meetings and their agenda, attendance, individual
+requests, theme days."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from trivsel.core.auth import allow
+from trivsel.core.rendering import render
+from trivsel.corps import service as corps
+from trivsel.corps.forms import SeriesForm, ThemeDayForm
+from trivsel.corps.matching import effective_status
+from trivsel.supervision import service as supervision
+from trivsel.supervision.models import SupervisionMeeting, ThemeDay
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+
+
+def _index(series_form=None, theme_form=None, status=200):
+    days = supervision.theme_days()
+    return render(
+        "supervision/index.html",
+        upcoming=supervision.meetings(),
+        past=supervision.meetings(past=True, limit=6),
+        requests=supervision.open_requests(),
+        theme_days=days,
+        signed_up=supervision.signed_up_names(d.id for d in days),
+        series_form=series_form or SeriesForm(formdata=None),
+        theme_form=theme_form or ThemeDayForm(formdata=None),
+        status=status,
+    )
+
+
+@bp.route("/")
+@allow("coordinator")
+def index():
+    return _index()
+
+
+@bp.route("/series", methods=["POST"])
+@allow("coordinator")
+def create_series():
+    form = SeriesForm()
+    if not form.validate():
+        return _index(series_form=form, status=422)
+    created = supervision.create_series(
+        form.first_at.data,
+        form.count.data,
+        (form.place.data or "").strip() or None,
+        current_user.id,
+    )
+    flash(
+        ngettext(
+            "%(num)s supervisionsmøde er oprettet.",
+            "%(num)s supervisionsmøder er oprettet, hver 14. dag.",
+            len(created),
+        ),
+        "success",
+    )
+    return redirect(url_for("supervision.index"), 303)
+
+
+def _meeting(meeting_id):
+    meeting = SupervisionMeeting.get_or_none(SupervisionMeeting.id == meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+@bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
+@allow("coordinator")
+def meeting(meeting_id):
+    meeting = _meeting(meeting_id)
+    volunteers = corps.volunteers_with_profiles()
+    if request.method == "POST":
+        ids = {v.id for v in volunteers}
+        try:
+            attended = {int(v) for v in request.form.getlist("attended")}
+        except ValueError:
+            abort(400)
+        if not attended <= ids:
+            abort(400)
+        if meeting.starts_at.date() > date.today():
+            flash(_("Fremmøde kan først registreres på mødedagen. Intet er gemt."), "error")
+            return redirect(url_for("supervision.meeting", meeting_id=meeting.id), 303)
+        counted = [v.id for v in volunteers if _counted(v)]
+        supervision.record_attendance(meeting, sorted(set(counted) | attended), attended)
+        flash(_("Fremmødet er gemt."), "success")
+        return redirect(url_for("supervision.meeting", meeting_id=meeting.id), 303)
+    day = meeting.starts_at.date()
+    return render(
+        "supervision/meeting.html",
+        meeting=meeting,
+        agenda=supervision.agenda(day) if day >= date.today() else None,
+        volunteers=[v for v in volunteers if _counted(v)],
+        attendance=supervision.attendance_of(meeting),
+    )
+
+
+def _counted(volunteer):
+    """Volunteers expected at group meetings: active (or a pause that has ended)."""
+    profile = volunteer.profile if volunteer.profile and volunteer.profile.id else None
+    if profile is None:
+        return False
+    return effective_status(profile.status, profile.paused_until, date.today()) == "active"
+
+
+@bp.route("/requests/<int:request_id>/handled", methods=["POST"])
+@allow("coordinator")
+def handle_request(request_id):
+    if supervision.handle_request(request_id, current_user.id):
+        flash(_("Anmodningen er markeret som klaret."), "success")
+    else:
+        flash(_("Anmodningen var allerede klaret. Intet er ændret."))
+    target = request.form.get("next")
+    if target == "dashboard":
+        return redirect(url_for("dashboard.index") + "#supervision-requests", 303)
+    return redirect(url_for("supervision.index"), 303)
+
+
+@bp.route("/theme-days", methods=["POST"])
+@allow("coordinator")
+def create_theme_day():
+    form = ThemeDayForm()
+    if not form.validate():
+        return _index(theme_form=form, status=422)
+    ThemeDay.create(
+        title=form.title.data.strip(),
+        starts_at=form.starts_at.data,
+        place=(form.place.data or "").strip() or None,
+        capacity=form.capacity.data,
+        created_by=current_user.id,
+    )
+    flash(_("Temadagen “%(title)s” er oprettet.", title=form.title.data.strip()), "success")
+    return redirect(url_for("supervision.index"), 303)

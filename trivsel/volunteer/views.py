@@ -1,0 +1,254 @@
+"""The volunteer's own view, phone first: proposals to answer, courses, conversations."""
+
+import secrets
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from peewee import IntegrityError
+from wtforms import HiddenField, RadioField
+from wtforms.validators import ValidationError
+
+from trivsel.core import labels
+from trivsel.core.auth import allow
+from trivsel.core.db import database, now
+from trivsel.core.forms import choices, chosen, date_field, max_length, not_in_future, typed
+from trivsel.core.rendering import is_partial, render
+from trivsel.core.templating import danish_date
+from trivsel.corps import service as corps
+from trivsel.corps.forms import ApplicationForm
+from trivsel.courses import flow, queries
+from trivsel.courses.forms import AnswerProposalForm, StepForm
+from trivsel.courses.models import Conversation, Course, Proposal
+from trivsel.courses.steps import Conflict, take_step
+from trivsel.courses.views import conflict_message, refusal_message
+from trivsel.privacy import service as privacy
+from trivsel.supervision import service as supervision
+from trivsel.supervision.models import ThemeDay
+
+bp = Blueprint("volunteer", __name__, url_prefix="/me")
+
+
+class ConversationForm(StepForm):
+    held_on = date_field(_l("Dato"), typed(), not_in_future, default=date.today)
+    mode = RadioField(_l("Hvor"), choices=choices(labels.MODES), validators=[chosen()])
+    submission_key = HiddenField(validators=[max_length(64)])
+
+    def validate_held_on(self, field):
+        started = self.course.started_on if self.course else None
+        if field.data and started and field.data < started:
+            raise ValidationError(_l("Datoen kan ikke ligge før forløbet startede."))
+
+
+def _own_course(course_id):
+    """A course of the current volunteer's, or a clear refusal."""
+    course = queries.course_detail(course_id)
+    if course is None or course.volunteer_id != current_user.id:
+        abort(403, _("Det forløb er ikke dit."))
+    return course
+
+
+def _home(status=200, answer_forms=None, conversation_forms=None, message=None):
+    data = queries.volunteer_home(current_user)
+    # The active courses show the citizen's name and phone, the proposals their goals.
+    shown = [c.id for c in data["courses"] if c.citizen_id]
+    shown += [p.course.id for p in data["pending"] if p.course.citizen_id]
+    privacy.log_access("view", shown)
+    meeting = supervision.next_meeting()
+    agenda = None
+    if meeting is not None:
+        agenda = supervision.agenda(meeting.starts_at.date()).concerning(current_user.id)
+    return render(
+        "volunteer/home.html",
+        "volunteer/_home.html",
+        status=status,
+        message=message,
+        answer_forms=answer_forms or {},
+        conversation_forms=conversation_forms or {},
+        new_key=lambda: secrets.token_urlsafe(16),
+        next_meeting=meeting,
+        my_agenda=agenda,
+        theme_days=supervision.theme_days(volunteer_id=current_user.id),
+        requested=supervision.open_request_course_ids(current_user.id),
+        **data,
+    )
+
+
+@bp.route("/")
+@allow("volunteer")
+def home():
+    return _home()
+
+
+@bp.route("/proposals/<int:proposal_id>/answer", methods=["POST"])
+@allow("volunteer")
+def answer(proposal_id):
+    proposal = Proposal.get_or_none(Proposal.id == proposal_id)
+    if proposal is None or proposal.volunteer_id != current_user.id:
+        abort(403, _("Forslaget er sendt til en anden frivillig."))
+    course = queries.course_detail(proposal.course_id)
+    form = AnswerProposalForm(course=course)
+    if not form.validate():
+        return _home(status=422, answer_forms={proposal.id: form})
+    if proposal.status != "pending":
+        return _home(status=409, message=_("Du har allerede svaret på forslaget. Intet er ændret."))
+    accept = form.answer.data == "accept"
+    reason = (form.reason.data or "").strip() or None
+
+    def record_answer(updated):
+        (
+            Proposal.update(
+                status="accepted" if accept else "declined",
+                answered_at=now(),
+                decline_reason=None if accept else reason,
+            )
+            .where(Proposal.id == proposal.id)
+            .execute()
+        )
+
+    action = flow.ACCEPT if accept else flow.DECLINE
+    try:
+        take_step(course, action, current_user.id, form.version.data, after=record_answer)
+    except flow.StepRefused as refused:
+        return _home(status=409, message=refusal_message(refused))
+    except Conflict:
+        return _home(status=409, answer_forms={proposal.id: form}, message=conflict_message())
+    if accept:
+        flash(_("Tak! Koordinatoren indkalder til matchmøde."), "success")
+    else:
+        flash(_("Dit nej tak er sendt til koordinatoren."), "success")
+    return redirect(url_for("volunteer.home"), 303)
+
+
+@bp.route("/courses/<int:course_id>/conversations", methods=["GET", "POST"])
+@allow("volunteer")
+def log_conversation(course_id):
+    course = _own_course(course_id)
+    if request.method == "GET":
+        form = ConversationForm(
+            formdata=None, course=course, submission_key=secrets.token_urlsafe(16)
+        )
+        if course.stage == flow.ACTIVE and course.citizen_id:
+            privacy.log_access("view", course.id)
+        return render("volunteer/conversation.html", form=form, course=course)
+    form = ConversationForm(course=course)
+    if course.stage != flow.ACTIVE:
+        return _home(
+            status=409, message=_("Forløbet er ikke aktivt. Samtalen er ikke registreret.")
+        )
+    if not form.validate():
+        if request.form.get("from") == "form":
+            return render("volunteer/conversation.html", form=form, course=course, status=422)
+        return _home(status=422, conversation_forms={course.id: form})
+    key = form.submission_key.data or None
+    try:
+        with database.atomic():
+            Conversation.create(
+                course=course.id,
+                held_on=form.held_on.data,
+                mode=form.mode.data,
+                logged_by=current_user.id,
+                submission_key=key,
+            )
+    except IntegrityError:
+        pass  # the same form sent twice (a double tap): it is already logged once
+    message = _(
+        "Samtalen er registreret: %(day)s, %(mode)s.",
+        day=danish_date(form.held_on.data),
+        mode=labels.MODES[form.mode.data],
+    )
+    flash(message, "success")
+    if is_partial():
+        return _home()
+    return redirect(url_for("volunteer.home"), 303)
+
+
+def _after_action():
+    if is_partial():
+        return _home()
+    return redirect(url_for("volunteer.home"), 303)
+
+
+@bp.route("/courses/<int:course_id>/ready-to-close", methods=["POST"])
+@allow("volunteer")
+def ready_to_close(course_id):
+    """Flag (or unflag) a course for the group meeting to judge whether it is ready to close."""
+    course = _own_course(course_id)
+    if course.stage != flow.ACTIVE:
+        return _home(status=409, message=_("Forløbet er ikke aktivt. Intet er ændret."))
+    flag = request.form.get("flag") != "off"
+    Course.update(ready_to_close_on=date.today() if flag else None).where(
+        Course.id == course.id
+    ).execute()
+    if flag:
+        flash(_("Forløbet er sat på dagsordenen til gruppesupervisionen."), "success")
+    else:
+        flash(_("Markeringen er fjernet."), "success")
+    return _after_action()
+
+
+@bp.route("/courses/<int:course_id>/supervision", methods=["POST"])
+@allow("volunteer")
+def ask_supervision(course_id):
+    """Ask for individual supervision on one of my courses: it lands in the coordinators' queue."""
+    course = _own_course(course_id)
+    if course.stage != flow.ACTIVE:
+        return _home(status=409, message=_("Forløbet er ikke aktivt. Intet er ændret."))
+    _request, created = supervision.request_supervision(
+        course, current_user, by_phone=request.form.get("by_phone") == "yes"
+    )
+    if created:
+        flash(_("Koordinatoren har fået dit ønske om supervision og kontakter dig."), "success")
+    else:
+        flash(_("Du har allerede bedt om supervision på forløbet. Koordinatoren kontakter dig."))
+    return _after_action()
+
+
+@bp.route("/theme-days/<int:day_id>/signup", methods=["POST"])
+@allow("volunteer")
+def theme_day_signup(day_id):
+    day = ThemeDay.get_or_none(ThemeDay.id == day_id)
+    if day is None:
+        abort(404)
+    if request.form.get("cancel") == "yes":
+        supervision.cancel_signup(day, current_user)
+        flash(_("Du er afmeldt “%(title)s”.", title=day.title), "success")
+        return _after_action()
+    if day.starts_at < now():
+        return _home(
+            status=409,
+            message=_("“%(title)s” er allerede holdt. Du er ikke tilmeldt.", title=day.title),
+        )
+    try:
+        supervision.sign_up(day, current_user)
+    except supervision.Full:
+        return _home(
+            status=409,
+            message=_("“%(title)s” er fuldt booket. Du er ikke tilmeldt.", title=day.title),
+        )
+    flash(_("Du er tilmeldt “%(title)s”.", title=day.title), "success")
+    return _after_action()
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@allow("volunteer")
+def profile():
+    """My application and profile: what I can help with, when, where."""
+    profile = corps.ensure_profile(current_user)
+    if request.method == "GET":
+        form = ApplicationForm(formdata=None, obj=profile)
+    else:
+        form = ApplicationForm()
+        if form.validate():
+            corps.save_profile(profile, **form.profile_fields())
+            flash(_("Din profil er gemt."), "success")
+            return redirect(url_for("volunteer.profile"), 303)
+    return render(
+        "volunteer/profile.html",
+        form=form,
+        profile=profile,
+        refusals=corps.refusals_for(current_user.id),
+        status=422 if form.errors else 200,
+    )
