@@ -11,8 +11,8 @@ from trivsel.corps.matching import (
     Reason,
     VolunteerFacts,
     rank,
-    reason_text,
 )
+from trivsel.corps.reasons import reason_text
 
 TODAY = date(2026, 11, 26)
 
@@ -243,7 +243,7 @@ def test_no_needs_recorded_says_so():
 def test_reasons_read_in_plain_danish(app):
     with app.test_request_context():
         course = SCENARIOS[0][1]
-        texts = [r.text for r in rank(course, [KAREN], {}, TODAY)[0].reasons]
+        texts = [reason_text(r) for r in rank(course, [KAREN], {}, TODAY)[0].reasons]
         assert "Vil gerne hjælpe med det borgeren har brug for: ensomhed, digitale færdigheder" in (
             texts
         )

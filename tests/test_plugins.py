@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import TEST_HASH_METHOD
 from flowkit import days_ago
 
 from trivsel import create_app
@@ -260,6 +261,7 @@ def build_app(tmp_path, entry_points=False, **config):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'trivsel.db'}",
         "SECRET_KEY": "test-secret",
         "PLUGINS_DIR": str(tmp_path / "plugins"),
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     }
     settings.update(config)
     if entry_points:

@@ -11,10 +11,10 @@ import pytest
 from trivsel.core.db import database, is_sqlite
 from trivsel.courses import flow
 from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent, Proposal
-from trivsel.privacy import service as privacy
+from trivsel.privacy import access_log, retention
 from trivsel.privacy.models import AccessLog, Consent, RetentionRun
 
-POLICY = privacy.RetentionPolicy(
+POLICY = retention.RetentionPolicy(
     after_follow_up_months=3, after_close_months=6, inquiry_months=6, access_log_months=12
 )
 
@@ -47,7 +47,7 @@ def make_course(stage, name="Gerda Testesen", **facts):
     ],
 )
 def test_add_months(day, months, expected):
-    assert privacy.add_months(day, months) == expected
+    assert retention.add_months(day, months) == expected
 
 
 # --- Retention at the boundaries -----------------------------------------------------------
@@ -73,7 +73,7 @@ RULES = [
 def test_retention_erases_exactly_what_is_due(app, stage, facts, due_on, offset, erased):
     course = make_course(stage, **facts)
     other = make_course(flow.ACTIVE, name="Inge Aktiv", started_on=date(2025, 9, 10))
-    result = privacy.run_retention(due_on + timedelta(days=offset), POLICY)
+    result = retention.run_retention(due_on + timedelta(days=offset), POLICY)
     assert result.erased == int(erased)
     course = Course.get_by_id(course.id)
     if erased:
@@ -88,7 +88,7 @@ def test_retention_erases_exactly_what_is_due(app, stage, facts, due_on, offset,
 def test_running_courses_and_anonymous_inquiries_have_nothing_due(app):
     for stage in (flow.MATCHING, flow.PROPOSED, flow.MATCH_MEETING, flow.ACTIVE):
         make_course(stage, started_on=date(2020, 1, 1) if stage == flow.ACTIVE else None)
-    assert privacy.due_courses(date(2030, 1, 1), POLICY) == []
+    assert retention.due_courses(date(2030, 1, 1), POLICY) == []
 
 
 def snapshot():
@@ -107,10 +107,10 @@ def test_twice_in_a_row_changes_nothing(app, users):
         course=course, volunteer=users["volunteer"], status="declined", decline_reason="Kender"
     )
     make_course(flow.CLOSED, name="Lene Venter", ended_on=date(2026, 3, 1))
-    first = privacy.run_retention(date(2026, 5, 1), POLICY)
+    first = retention.run_retention(date(2026, 5, 1), POLICY)
     assert first.erased == 1
     before = snapshot()
-    second = privacy.run_retention(date(2026, 5, 1), POLICY)
+    second = retention.run_retention(date(2026, 5, 1), POLICY)
     assert (second.erased, second.due) == (0, [])
     assert snapshot() == before
     assert RetentionRun.select().count() == 2
@@ -119,12 +119,12 @@ def test_twice_in_a_row_changes_nothing(app, users):
 def test_a_dry_run_lists_what_is_due_and_changes_nothing(app):
     course = make_course(flow.CLOSED, ended_on=date(2025, 12, 1))
     before = snapshot()
-    result = privacy.run_retention(date(2026, 6, 1), POLICY, dry_run=True)
+    result = retention.run_retention(date(2026, 6, 1), POLICY, dry_run=True)
     assert [d.course.id for d in result.due] == [course.id]
     assert snapshot() == before
     run = RetentionRun.get()
     assert (run.dry_run, run.erased) == (True, 1)
-    assert privacy.last_run() is None  # a dry run is not the job having run
+    assert retention.last_run() is None  # a dry run is not the job having run
 
 
 def test_erasure_keeps_the_facts_and_clears_free_text_about_the_person(app, users):
@@ -144,7 +144,7 @@ def test_erasure_keeps_the_facts_and_clears_free_text_about_the_person(app, user
         decline_reason="Kender datteren Birthe",
     )
     Conversation.create(course=course, held_on=date(2025, 10, 1), mode="home")
-    assert privacy.erase_course(course.id, today=date(2026, 4, 15))
+    assert retention.erase_course(course.id, today=date(2026, 4, 15))
     course = Course.get_by_id(course.id)
     assert course.citizen_id is None and course.erased_on == date(2026, 4, 15)
     assert (course.birth_year, course.who5_intake, course.follow_on_offers) == (
@@ -157,7 +157,7 @@ def test_erasure_keeps_the_facts_and_clears_free_text_about_the_person(app, user
     assert Conversation.select().where(Conversation.course == course).count() == 1
     assert Citizen.select().count() == 0
     assert CourseEvent.get(CourseEvent.course == course).action == "erased"
-    assert not privacy.erase_course(course.id)  # already erased
+    assert not retention.erase_course(course.id)  # already erased
 
 
 def test_erased_values_do_not_remain_in_the_sqlite_files(app, kit):
@@ -212,11 +212,11 @@ def test_the_command_dry_run_and_run(app, runner):
 
 def test_the_job_purges_the_access_log_after_its_period(app, users):
     course = make_course(flow.ACTIVE, started_on=date(2025, 9, 10))
-    old = privacy.log_access("view", course.id, users["coordinator"].id, "courses.show")
+    old = access_log.log_access("view", course.id, users["coordinator"].id, "courses.show")
     AccessLog.update(at="2025-01-01 10:00:00").execute()
-    privacy.log_access("view", course.id, users["coordinator"].id, "courses.show")
+    access_log.log_access("view", course.id, users["coordinator"].id, "courses.show")
     assert old == 1
-    result = privacy.run_retention(date(2026, 1, 2), POLICY)
+    result = retention.run_retention(date(2026, 1, 2), POLICY)
     assert result.log_purged == 1
     assert AccessLog.select().count() == 1
 
@@ -227,7 +227,7 @@ def test_dashboard_and_policy_page_show_the_last_run_and_what_falls_due(kit, use
     assert "Sletningen har endnu ikke kørt" in page
     soon = date.today() - timedelta(days=6 * 31 - 10)
     course = make_course(flow.CLOSED, ended_on=soon)
-    privacy.run_retention(date.today(), POLICY)
+    retention.run_retention(date.today(), POLICY)
     page = kit.client.get("/dashboard").get_data(as_text=True)
     assert "Sletningen kørte sidst" in page
     assert "1 forløb får slettet personoplysninger inden for 30 dage" in page
@@ -415,7 +415,7 @@ def test_erasure_on_request_needs_confirmation_and_leaves_nothing_personal(kit, 
     erase_log = AccessLog.get((AccessLog.course == course_id) & (AccessLog.action == "erase"))
     assert erase_log.user_id == users["coordinator"].id
     # The job later finds nothing due for it.
-    assert course_id not in [d.course.id for d in privacy.due_courses(date(2099, 1, 1), POLICY)]
+    assert course_id not in [d.course.id for d in retention.due_courses(date(2099, 1, 1), POLICY)]
 
 
 # --- The access log ------------------------------------------------------------------------

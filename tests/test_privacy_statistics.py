@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 from trivsel.core.plugins import get_plugins
 from trivsel.courses import flow
 from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent, Proposal
-from trivsel.privacy import service as privacy
+from trivsel.privacy import retention
 from trivsel.privacy.models import AccessLog, Consent, RetentionRun
 from trivsel.statistics import figures as statistics
 from trivsel.statistics import report as annual_report
 
-POLICY = privacy.RetentionPolicy(3, 6, 6, 12)
+POLICY = retention.RetentionPolicy(3, 6, 6, 12)
 FIRST_DAY = date(2022, 1, 1)
 
 course_specs = st.fixed_dictionaries(
@@ -156,11 +156,11 @@ def test_erasure_leaves_every_figure_unchanged(app, users, specs, as_of_days, er
         clear()
         build_history(specs, volunteers)
         before = figures()
-        privacy.run_retention(FIRST_DAY + timedelta(days=as_of_days), POLICY)
+        retention.run_retention(FIRST_DAY + timedelta(days=as_of_days), POLICY)
         ids = [c.id for c in Course.select(Course.id).order_by(Course.id)]
         for index in erase_on_request:
             if index < len(ids):
-                privacy.erase_course(ids[index])
+                retention.erase_course(ids[index])
         assert figures() == before
         # and the personal data of what was erased is gone
         erased = Course.select().where(Course.erased_on.is_null(False))

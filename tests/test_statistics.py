@@ -100,14 +100,14 @@ def test_no_data_no_years(app):
     "yes, total, percent", [(1, 8, 13), (1, 3, 33), (2, 3, 67), (1, 2, 50), (0, 0, None)]
 )
 def test_percent_rounds_half_up(yes, total, percent):
-    assert statistics._percent(yes, total) == percent
+    assert statistics.percent(yes, total) == percent
 
 
 @pytest.mark.parametrize(
     "n, citizens, value", [(1, 4, 0.3), (5, 3, 1.7), (7, 2, 3.5), (3, 0, None)]
 )
 def test_per_citizen_rounds_to_one_decimal(n, citizens, value):
-    assert statistics._per_citizen(n, citizens) == value
+    assert statistics.per_citizen(n, citizens) == value
 
 
 @pytest.mark.parametrize("text", ["13-01", "02-30", "0901", "9-1-1", ""])

@@ -10,6 +10,7 @@ from trivsel.corps import service as corps
 from trivsel.corps.models import VolunteerStatusChange
 from trivsel.courses import flow
 from trivsel.courses.models import Conversation, Course
+from trivsel.statistics import corps as corps_figures
 from trivsel.statistics import figures as statistics
 from trivsel.supervision import service as supervision
 from trivsel.supervision.models import (
@@ -335,11 +336,11 @@ def test_the_corps_figures_by_project_year(app, users):
         meeting, [users["volunteer"].id, users["other_volunteer"].id, aase.id], [aase.id]
     )
     years = [(date(2024, 1, 1), date(2025, 1, 1)), (date(2025, 1, 1), date(2026, 1, 1))]
-    py = statistics._years_table(years)
+    py = statistics.years_table(years)
     y24, y25 = date(2024, 1, 1), date(2025, 1, 1)
-    assert corps.new_and_departed(py) == {y24: (1, 0), y25: (2, 1)}
-    assert corps.courses_per_volunteer(py) == {y25: 1.5}
-    assert corps.attendance_rate(py) == {y25: 33}
+    assert corps_figures.new_and_departed(py) == {y24: (1, 0), y25: (2, 1)}
+    assert corps_figures.courses_per_volunteer(py) == {y25: 1.5}
+    assert corps_figures.attendance_rate(py) == {y25: 33}
     assert corps.active_volunteers() == 3
 
 

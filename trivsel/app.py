@@ -124,6 +124,7 @@ def configure_blueprints(app):
 def configure_templates(app):
     from trivsel import navigation
     from trivsel.core import labels, templating
+    from trivsel.corps.reasons import reason_text
     from trivsel.courses import flow
     from trivsel.courses.forms import WHO5_FIELDS, WHO5_INTRO
 
@@ -134,6 +135,7 @@ def configure_templates(app):
         labels=labels,
         who5_fields=WHO5_FIELDS,
         who5_intro=WHO5_INTRO,
+        filters={"reason": reason_text},
     )
 
 

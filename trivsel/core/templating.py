@@ -31,9 +31,9 @@ def slot(name, **context):
     return get_plugins().template_slot(name, context)
 
 
-def init_app(app, **features):
-    """Set up the template environment; `features` are globals the areas add (the menu,
-    the flow's stage names, the label lists)."""
+def init_app(app, filters=None, **features):
+    """Set up the template environment; `features` are globals and `filters` filters the
+    areas add (the menu, the flow's stage names, the label lists, the match's reasons)."""
     plugins = app.extensions["trivsel.plugins"]
     folders = [str(folder) for _, folder in plugins.setup("trivsel_template_folders")]
     if folders:
@@ -49,6 +49,7 @@ def init_app(app, **features):
         **features,
     )
     app.jinja_env.filters["day"] = danish_date
+    app.jinja_env.filters.update(filters or {})
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -1,6 +1,7 @@
 """Match suggestions as one pure function: which volunteers fit a course, and why.
 
-No Flask, no database: `rank(course, volunteers, history, today)` takes plain facts and returns
+No Flask, no database, no translations (the texts are in `trivsel.corps.reasons`):
+`rank(course, volunteers, history, today)` takes plain facts and returns
 every volunteer, eligible ones first, best first, each with its reasons. The coordinator decides;
 the ranking only helps, so every reason is shown and none is hidden in a score.
 
@@ -24,10 +25,7 @@ confidentiality declaration or no free capacity makes a volunteer ineligible, sh
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-
-from trivsel.core import labels
+from trivsel.courses.flow import ProposalStatus
 
 SHARED_AREA = 3
 AVOIDED_AREA = -4
@@ -45,8 +43,8 @@ NO_LOAD = 1
 PER_COURSE = -1
 
 # Outcomes in a course's proposal history that count against a pairing.
-DECLINED = "declined"
-NOT_MATCHED = "not_matched"
+DECLINED = ProposalStatus.DECLINED
+NOT_MATCHED = ProposalStatus.NOT_MATCHED
 
 
 @dataclass(frozen=True)
@@ -92,10 +90,6 @@ class Reason:
     m: int | None = None
     until: date | None = None
 
-    @property
-    def text(self):
-        return reason_text(self)
-
 
 @dataclass
 class Suggestion:
@@ -136,14 +130,9 @@ def refusals(volunteer, today):
     return found
 
 
-_ORDER = {
-    code: i for i, code in enumerate([*labels.INTEREST_AREAS, *labels.WEEKDAYS, *labels.LANGUAGES])
-}
-
-
 def _sorted(codes):
-    """Codes in the order of their fixed list (Monday before Tuesday)."""
-    return tuple(sorted(codes, key=lambda code: (_ORDER.get(code, len(_ORDER)), code)))
+    """Codes in a fixed order (the texts put them in their list's order for the reader)."""
+    return tuple(sorted(codes))
 
 
 def reasons_for(course, volunteer, outcomes, others_said_no):
@@ -242,69 +231,3 @@ def rank(course, volunteers, history, today):
         key=lambda s: (not s.eligible, -s.score, s.volunteer.load, s.volunteer.name.lower())
     )
     return suggestions
-
-
-# --- The reasons in plain Danish -------------------------------------------------------------
-
-REASON_TEXTS = {
-    "shared_areas": _l("Vil gerne hjælpe med det borgeren har brug for: %(codes)s"),
-    "avoided_areas": _l("Vil helst ikke hjælpe med: %(codes)s"),
-    "no_shared_areas": _l("Ingen fælles interesseområder med forløbets behov"),
-    "needs_unknown": _l("Forløbets behov er ikke registreret"),
-    "declined_before": _l("Har sagt nej tak til denne borger før"),
-    "match_meeting_no": _l("Blev ikke et match ved matchmødet med denne borger"),
-    "not_declined_before": _l("Har ikke sagt nej til denne borger før"),
-    "available": _l("Kan når borgeren kan"),
-    "available_days": _l("Kan når borgeren kan: %(codes)s"),
-    "not_available": _l("Kan ikke når borgeren kan"),
-    "availability_unknown": _l("Tider ikke oplyst for begge"),
-    "speaks": _l("Taler %(codes)s"),
-    "does_not_speak": _l("Taler ikke %(codes)s"),
-    "phone_only": _l("Vil kun tage forløb i telefonen"),
-    "by_phone": _l("Forløbet foregår i telefonen: afstand betyder intet"),
-    "same_postcode": _l("Bor i samme postnummer"),
-    "near": _l("Bor i nærheden"),
-    "far": _l("Bor længere væk"),
-    "free_capacity": _l("Har plads: %(n)s af %(m)s ledige"),
-    "no_load": _l("Har ingen forløb lige nu"),
-    "no_profile": _l("Har ingen frivilligprofil"),
-    "applicant": _l("Er ansøger og endnu ikke godkendt"),
-    "paused": _l("Holder pause"),
-    "paused_until": _l("Holder pause til og med %(until)s"),
-    "left": _l("Er stoppet som frivillig"),
-    "no_declaration": _l("Har ikke underskrevet tavshedserklæring"),
-    "at_capacity": _l("Har ikke plads: %(n)s af %(m)s forløb i gang"),
-}
-
-
-def _names(codes):
-    names = []
-    for code in codes:
-        mapping = labels.LANGUAGES if code in labels.LANGUAGES else labels.INTEREST_AREAS
-        if code in labels.WEEKDAYS:
-            mapping = labels.WEEKDAYS
-        names.append(str(mapping.get(code, code)).lower())
-    return ", ".join(names)
-
-
-def reason_text(reason):
-    """The reason in the user's language (needs an app context for the translation)."""
-    from trivsel.core.templating import danish_date
-
-    if reason.code == "load":
-        return ngettext(
-            "Har %(num)s forløb eller forslag i gang",
-            "Har %(num)s forløb eller forslag i gang",
-            reason.n,
-        )
-    code = reason.code
-    if code == "paused" and reason.until:
-        code = "paused_until"
-    if code == "available" and reason.codes:
-        code = "available_days"
-    return str(REASON_TEXTS[code]) % {
-        "codes": _names(reason.codes),
-        "n": reason.n,
-        "m": reason.m,
-        "until": danish_date(reason.until),
-    }

@@ -3,19 +3,15 @@ and the corps' figures (each one grouped query)."""
 
 from datetime import date
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, fn
 
 from trivsel.core.db import database, now
 from trivsel.core.users import User
 from trivsel.corps import matching
 from trivsel.corps.models import VolunteerProfile, VolunteerStatusChange
 from trivsel.courses import flow
-from trivsel.courses.models import Citizen, Course, Proposal
-from trivsel.statistics.figures import _by_year, _percent, running_in
-from trivsel.supervision.models import SupervisionAttendance, SupervisionMeeting
-
-OPEN_PROPOSAL = ("pending", "accepted")
-
+from trivsel.courses.flow import ProposalStatus
+from trivsel.courses.models import Course, Proposal
 
 # --- Profiles and status ----------------------------------------------------------------------
 
@@ -90,7 +86,7 @@ def _loads():
         Proposal.select(Proposal.volunteer.alias("user_id"), fn.COUNT(Proposal.id).alias("n"))
         .join(Course)
         .where(
-            Proposal.status.in_(OPEN_PROPOSAL)
+            Proposal.status.in_(ProposalStatus.OPEN)
             & Course.stage.in_((flow.PROPOSED, flow.MATCH_MEETING))
         )
         .group_by(Proposal.volunteer)
@@ -171,7 +167,7 @@ def pairing_history(course_id):
         Proposal.select(Proposal.volunteer, Proposal.status)
         .where(
             (Proposal.course == course_id)
-            & Proposal.status.in_((matching.DECLINED, matching.NOT_MATCHED))
+            & Proposal.status.in_((ProposalStatus.DECLINED, ProposalStatus.NOT_MATCHED))
         )
         .tuples()
     )
@@ -219,22 +215,6 @@ def corps_list():
     )
 
 
-def citizen_postcode(course):
-    return course.citizen.postcode if course.citizen_id else None
-
-
-def save_citizen_postcode(course, postcode):
-    """The citizen's area is personal: it lives on the Citizen row, erased with the person."""
-    if course.citizen_id:
-        Citizen.update(postcode=postcode).where(Citizen.id == course.citizen_id).execute()
-    elif postcode:
-        citizen = Citizen.create(postcode=postcode)
-        Course.update(citizen=citizen).where(Course.id == course.id).execute()
-
-
-# --- Figures --------------------------------------------------------------------------------
-
-
 def active_volunteers(today=None):
     """Volunteers who can take a course now by status (active, or a pause that has ended)."""
     today = today or date.today()
@@ -250,74 +230,3 @@ def active_volunteers(today=None):
         )
         .count()
     )
-
-
-def new_and_departed(py):
-    """{year start: (new, departed)} over the project years table `py`: a volunteer is new in
-    the year of their first change to active, departed in a year with a change to left."""
-    start, end = py.c.start, py.c.end
-    first_active = (
-        VolunteerStatusChange.select(
-            VolunteerStatusChange.user.alias("user_id"),
-            fn.MIN(VolunteerStatusChange.changed_on).alias("first_on"),
-        )
-        .where(VolunteerStatusChange.status == "active")
-        .group_by(VolunteerStatusChange.user)
-        .alias("first_active")
-    )
-    new = _by_year(
-        VolunteerStatusChange.select(start, fn.COUNT(first_active.c.user_id))
-        .from_(py)
-        .join(
-            first_active,
-            on=((first_active.c.first_on >= start) & (first_active.c.first_on < end)),
-        )
-        .group_by(start)
-    )
-    left = _by_year(
-        VolunteerStatusChange.select(start, fn.COUNT(VolunteerStatusChange.user.distinct()))
-        .from_(py)
-        .join(
-            VolunteerStatusChange,
-            on=(
-                (VolunteerStatusChange.status == "left")
-                & (VolunteerStatusChange.changed_on >= start)
-                & (VolunteerStatusChange.changed_on < end)
-            ),
-        )
-        .group_by(start)
-    )
-    return {y: (new.get(y, (0,))[0], left.get(y, (0,))[0]) for y in set(new) | set(left)}
-
-
-def courses_per_volunteer(py):
-    """{year start: mean courses per volunteer with a course running in the year}."""
-    start, end = py.c.start, py.c.end
-    rows = _by_year(
-        Course.select(start, fn.COUNT(Course.id), fn.COUNT(Course.volunteer.distinct()))
-        .from_(py)
-        .join(
-            Course,
-            on=(Course.volunteer.is_null(False) & running_in(start, end)),
-        )
-        .group_by(start)
-    )
-    return {y: round(n / volunteers, 1) for y, (n, volunteers) in rows.items() if volunteers}
-
-
-def attendance_rate(py):
-    """{year start: percent}: of the volunteers counted at the group meetings held in the year
-    (attendance recorded), the share who came."""
-    start, end = py.c.start, py.c.end
-    came = Case(None, [(SupervisionAttendance.attended == True, 1)], 0)  # noqa: E712
-    rows = _by_year(
-        SupervisionMeeting.select(start, fn.SUM(came), fn.COUNT(SupervisionAttendance.id))
-        .from_(py)
-        .join(
-            SupervisionMeeting,
-            on=((SupervisionMeeting.starts_at >= start) & (SupervisionMeeting.starts_at < end)),
-        )
-        .join(SupervisionAttendance, on=(SupervisionAttendance.meeting == SupervisionMeeting.id))
-        .group_by(start)
-    )
-    return {y: _percent(int(yes or 0), n) for y, (yes, n) in rows.items() if n}

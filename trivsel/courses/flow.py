@@ -126,6 +126,19 @@ def allowed_actions(stage):
     return [action for action in ACTIONS if stage in ALLOWED_FROM[action]]
 
 
+class ProposalStatus:
+    """Where a proposal of a volunteer for a course stands."""
+
+    PENDING = "pending"  # waiting for the volunteer's answer
+    ACCEPTED = "accepted"  # the volunteer said yes; the match meeting decides
+    DECLINED = "declined"  # the volunteer said no thank you
+    RETRACTED = "retracted"  # the coordinator took it back (or the citizen withdrew)
+    MATCHED = "matched"  # both said yes at the match meeting
+    NOT_MATCHED = "not_matched"  # a no at the match meeting
+    OPEN = (PENDING, ACCEPTED)
+    ALL = (PENDING, ACCEPTED, DECLINED, RETRACTED, MATCHED, NOT_MATCHED)
+
+
 # The coordinator's queues on the dashboard, each a set of stages (and, for "overdue", a date
 # condition the query adds).
 QUEUES = (

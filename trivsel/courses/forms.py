@@ -1,7 +1,8 @@
 """The forms of the course flow, one per step, and the inquiry and contact forms."""
 
-from datetime import date, timedelta
+from datetime import date
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateTimeLocalField,
@@ -29,8 +30,8 @@ from trivsel.core.forms import (
     typed,
     year_field,
 )
-from trivsel.corps import service as corps
 from trivsel.corps.forms import MatchFactsMixin, match_fields
+from trivsel.courses import flow
 
 YES_NO = choices(labels.YES_NO)
 
@@ -57,13 +58,21 @@ def after_received(message=BEFORE_RECEIVED):
 
 
 class StepForm(Form):
-    """A form for one step; `course` is the course it applies to (for date checks)."""
+    """A form for one step; `course` is the course it applies to (for date checks).
+    `step_values()` gives what the step's function in `trivsel.courses.steps` takes."""
 
     version = VersionField()
 
     def __init__(self, *args, course=None, **kwargs):
         self.course = course
         super().__init__(*args, **kwargs)
+
+    def step_values(self):
+        return {}
+
+
+def _text(field):
+    return (field.data or "").strip() or None
 
 
 def _birth_year_range():
@@ -198,6 +207,9 @@ class FirstContactForm(StepForm):
         _l("Dato for første kontakt"), typed(), not_in_future, after_received()
     )
 
+    def step_values(self):
+        return {"contacted_on": self.contacted_on.data}
+
 
 class ScheduleIntakeForm(StepForm):
     scheduled_at = DateTimeLocalField(
@@ -208,6 +220,9 @@ class ScheduleIntakeForm(StepForm):
             after_received(_l("Startsamtalen kan ikke ligge før henvendelsen.")),
         ],
     )
+
+    def step_values(self):
+        return {"scheduled_at": self.scheduled_at.data}
 
 
 class HoldIntakeForm(Who5Mixin, MatchFactsMixin, StepForm):
@@ -223,6 +238,16 @@ class HoldIntakeForm(Who5Mixin, MatchFactsMixin, StepForm):
     # After the outcome, for a course going on to a match.
     needs, available_days, available_times, by_phone, language, postcode = match_fields()
 
+    def step_values(self):
+        return {
+            "held_on": self.held_on.data,
+            "outcome": self.outcome.data,
+            "match_facts": self.match_facts(),
+            "goals": _text(self.goals),
+            "postcode": _text(self.postcode),
+            "who5": self.who5_score(),
+        }
+
 
 class MatchFactsForm(MatchFactsMixin, StepForm):
     """What the match needs, edited after the intake."""
@@ -233,14 +258,17 @@ class ProposeForm(StepForm):
 
     def __init__(self, *args, volunteers=(), suggestions=None, **kwargs):
         """`suggestions` (ranked, from `corps.suggestions`) list the eligible first and mark
-        the others; plain `volunteers` are listed as they come."""
+        the others; plain `volunteers` are listed as they come. Whether the one chosen can be
+        proposed is the step's to decide (`steps.propose`), not the form's."""
         super().__init__(*args, **kwargs)
         options = [SelectChoice(0, _l("Vælg frivillig"))]
         if suggestions is not None:
             for s in suggestions:
                 label = s.volunteer.name
                 if not s.eligible:
-                    label = _l("%(name)s (kan ikke foreslås)", name=s.volunteer.name)
+                    # A plain string (escaped like any text), never markup: the name is
+                    # whatever was typed for the volunteer.
+                    label = str(gettext("%(name)s (kan ikke foreslås)", name=s.volunteer.name))
                 options.append(SelectChoice(s.volunteer.id, label))
         else:
             options += [SelectChoice(v.id, v.name) for v in volunteers]
@@ -249,14 +277,9 @@ class ProposeForm(StepForm):
     def validate_volunteer(self, field):
         if not field.data:
             raise ValidationError(_l("Vælg en frivillig."))
-        refused = corps.refusals_for(field.data)
-        if refused:
-            raise ValidationError(
-                _l(
-                    "Den frivillige kan ikke foreslås: %(reasons)s. Intet er ændret.",
-                    reasons="; ".join(r.text.lower() for r in refused),
-                )
-            )
+
+    def step_values(self):
+        return {"volunteer_id": self.volunteer.data}
 
 
 class RetractForm(StepForm):
@@ -285,8 +308,14 @@ class MatchMeetingForm(StepForm):
         if field.data and self.meeting_on.data and field.data <= self.meeting_on.data:
             raise ValidationError(_l("Forventet afslutning skal ligge efter matchmødet."))
 
-    def both_yes(self):
-        return self.citizen_yes.data == "yes" and self.volunteer_yes.data == "yes"
+    def step_values(self):
+        return {
+            "meeting_on": self.meeting_on.data,
+            "citizen_yes": self.citizen_yes.data == "yes",
+            "volunteer_yes": self.volunteer_yes.data == "yes",
+            "frequency": self.frequency.data,
+            "expected_end_on": self.expected_end_on.data,
+        }
 
 
 class CloseForm(StepForm):
@@ -325,6 +354,15 @@ class CloseForm(StepForm):
         ]
         if not self.offers.choices:
             del self["offers"]
+
+    def step_values(self):
+        return {
+            "ended_on": self.ended_on.data,
+            "goals_met": self.goals_met.data,
+            "needs_more_support": self.needs_more_support.data == "yes",
+            "follow_on_offers": _text(self.follow_on_offers),
+            "offer_ids": (self.offers.data or []) if "offers" in self else [],
+        }
 
 
 class FollowUpForm(Who5Mixin, StepForm):
@@ -365,9 +403,39 @@ class FollowUpForm(Who5Mixin, StepForm):
         if not self.went.choices:
             del self["went"]
 
+    def step_values(self):
+        went = None
+        if "went" in self:
+            ticked = set(self.went.data or [])
+            went = {choice.value: choice.value in ticked for choice in self.went.choices}
+        return {
+            "followed_up_on": self.followed_up_on.data,
+            "felt_heard": self.felt_heard.data == "yes",
+            "quality_of_life": self.quality_of_life.data,
+            "follow_on_contact": self.follow_on_contact.data == "yes",
+            "who5": self.who5_score(),
+            "went": went,
+        }
+
 
 class WithdrawForm(StepForm):
     withdrawn_on = date_field(_l("Dato"), typed(), not_in_future, after_received())
+
+    def step_values(self):
+        return {"withdrawn_on": self.withdrawn_on.data}
+
+
+class ConversationForm(StepForm):
+    """The volunteer logs one conversation (date and where, never what was said)."""
+
+    held_on = date_field(_l("Dato"), typed(), not_in_future, default=date.today)
+    mode = RadioField(_l("Hvor"), choices=choices(labels.MODES), validators=[chosen()])
+    submission_key = HiddenField(validators=[max_length(64)])
+
+    def validate_held_on(self, field):
+        started = self.course.started_on if self.course else None
+        if field.data and started and field.data < started:
+            raise ValidationError(_l("Datoen kan ikke ligge før forløbet startede."))
 
 
 class AnswerProposalForm(StepForm):
@@ -386,6 +454,19 @@ class AnswerProposalForm(StepForm):
         if self.answer.data == "decline" and not (field.data or "").strip():
             raise ValidationError(_l("Skriv kort hvorfor du siger nej tak."))
 
+    def step_values(self):
+        accept = self.answer.data == "accept"
+        return {"accept": accept, "reason": None if accept else _text(self.reason)}
 
-def default_expected_end(start, weeks):
-    return start + timedelta(weeks=weeks)
+
+STEP_FORMS = {
+    flow.FIRST_CONTACT: FirstContactForm,
+    flow.SCHEDULE_INTAKE: ScheduleIntakeForm,
+    flow.HOLD_INTAKE: HoldIntakeForm,
+    flow.PROPOSE: ProposeForm,
+    flow.RETRACT: RetractForm,
+    flow.MATCH_MEETING_HELD: MatchMeetingForm,
+    flow.CLOSE: CloseForm,
+    flow.FOLLOW_UP: FollowUpForm,
+    flow.WITHDRAW: WithdrawForm,
+}

@@ -18,6 +18,7 @@ from peewee import (
 
 from trivsel.core.db import BaseModel, CodeListField, now
 from trivsel.core.users import User
+from trivsel.courses.flow import ProposalStatus
 
 
 class Citizen(BaseModel):
@@ -111,7 +112,7 @@ class Proposal(BaseModel):
     volunteer = ForeignKeyField(User, backref="proposals", on_delete="RESTRICT")
     proposed_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     proposed_at = DateTimeField(default=now)
-    status = CharField(max_length=20, default="pending", index=True)
+    status = CharField(max_length=20, default=ProposalStatus.PENDING, index=True)
     answered_at = DateTimeField(null=True)
     decline_reason = CharField(max_length=300, null=True)
     meeting_on = DateField(null=True)

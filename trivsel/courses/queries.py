@@ -8,6 +8,7 @@ from peewee import JOIN, DateField, fn
 from trivsel.core.users import User
 from trivsel.core.workdays import working_days_waited
 from trivsel.courses import flow
+from trivsel.courses.flow import ProposalStatus
 from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent, Proposal
 
 
@@ -137,7 +138,7 @@ def volunteer_home(volunteer):
         .join(Citizen, JOIN.LEFT_OUTER)
         .where(
             (Proposal.volunteer == volunteer.id)
-            & (Proposal.status.in_(("pending", "accepted")))
+            & (Proposal.status.in_(ProposalStatus.OPEN))
             & (Course.stage.in_((flow.PROPOSED, flow.MATCH_MEETING)))
         )
         .order_by(Proposal.proposed_at)
@@ -156,8 +157,8 @@ def volunteer_home(volunteer):
         .limit(10)
     )
     return {
-        "pending": [p for p in proposals if p.status == "pending"],
-        "meetings": [p for p in proposals if p.status == "accepted"],
+        "pending": [p for p in proposals if p.status == ProposalStatus.PENDING],
+        "meetings": [p for p in proposals if p.status == ProposalStatus.ACCEPTED],
         "courses": courses,
         "ended": ended,
     }

@@ -1,15 +1,25 @@
-"""Taking a step on a course: the flow decides, one transaction saves, plugins hear of it."""
+"""Taking a step on a course: the flow decides, one transaction saves, plugins hear of it.
 
-from dataclasses import fields
+One function per step, called by the coordinator's and the volunteer's pages alike (and by
+anything else that takes a step: a command, a plugin, a notification). Each takes plain
+values, never a form, and raises `flow.StepRefused` or `Conflict` having changed nothing.
+"""
 
-from peewee import IntegrityError
+from dataclasses import dataclass, fields
+from datetime import timedelta
 
 from trivsel.core.db import database, now
 from trivsel.core.hookspecs import CourseSnapshot
 from trivsel.core.plugins import get_plugins
+from trivsel.core.workdays import working_days_between
+from trivsel.corps import service as corps
 from trivsel.courses import flow
-from trivsel.courses.models import Citizen, Course, CourseEvent
+from trivsel.courses.flow import ProposalStatus
+from trivsel.courses.models import Citizen, Course, CourseEvent, Proposal
 from trivsel.directory.models import OfferLink
+from trivsel.privacy import consent
+
+SNAPSHOT_FIELDS = tuple(f.name for f in fields(CourseSnapshot))
 
 
 def snapshot(course):
@@ -17,11 +27,15 @@ def snapshot(course):
     return CourseSnapshot(**{name: getattr(course, name) for name in SNAPSHOT_FIELDS})
 
 
-SNAPSHOT_FIELDS = tuple(f.name for f in fields(CourseSnapshot))
-
-
 class Conflict(Exception):
     """Someone else saved the course after the form was shown; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class ProposalRefused(Exception):
+    """The volunteer cannot be proposed now (`reasons`: `matching.Reason`s); nothing changed."""
+
+    reasons: tuple
 
 
 def take_step(course, action, actor, version, changes=None, after=None, **facts):
@@ -71,50 +85,227 @@ def _save(course, version, **changes):
         raise Conflict()
 
 
-def register_inquiry(actor, citizen_fields, submission_key=None, after=None, **facts):
-    """Save a new inquiry (a course in stage NEW), with a citizen row only when the citizen
-    gave something to reach them by: an anonymous inquiry stores no personal data.
+def _who5_if_consented(course, score):
+    """The WHO-5 score, unless the citizen has withdrawn consent to it."""
+    if score is None or consent.WHO5 in consent.withdrawn_items(course.id):
+        return None
+    return score
 
-    `after` is called with the new course inside the same transaction (to save rows that
-    belong to the inquiry, such as a referral and its consents).
 
-    Returns (course, created). The same `submission_key` twice (a double submit) returns the
-    course the first one registered, with created False.
-    """
-    if submission_key:
-        existing = Course.get_or_none(Course.submission_key == submission_key)
-        if existing is not None:
-            return existing, False
-    try:
-        with database.atomic():
-            citizen = None
-            if any(citizen_fields.values()):
-                citizen = Citizen.create(**citizen_fields)
-            course = Course.create(
-                citizen=citizen, stage=flow.NEW, submission_key=submission_key, **facts
+# --- The steps, in flow order -----------------------------------------------------------------
+
+
+def first_contact(course, actor, version, contacted_on):
+    changes = {
+        "first_contact_on": contacted_on,
+        "first_contact_working_days": working_days_between(course.received_on, contacted_on),
+    }
+    return take_step(course, flow.FIRST_CONTACT, actor, version, changes)
+
+
+def schedule_intake(course, actor, version, scheduled_at):
+    return take_step(
+        course, flow.SCHEDULE_INTAKE, actor, version, {"intake_scheduled_at": scheduled_at}
+    )
+
+
+def hold_intake(course, actor, version, held_on, outcome, match_facts, goals, postcode, who5):
+    """The intake: its outcome, what the match needs, and the citizen's own goals and area
+    (personal: kept on the citizen row, created for a so far anonymous inquiry)."""
+    changes = {
+        "intake_held_on": held_on,
+        "intake_outcome": outcome,
+        "who5_intake": _who5_if_consented(course, who5),
+        **match_facts,
+    }
+    if outcome != "matching":
+        changes["ended_on"] = held_on
+    personal = {k: v for k, v in (("goals", goals), ("postcode", postcode)) if v}
+
+    def save_personal(updated):
+        if personal:
+            _save_citizen_fields(updated, personal)
+
+    return take_step(
+        course, flow.HOLD_INTAKE, actor, version, changes, save_personal, outcome=outcome
+    )
+
+
+def propose(course, actor, version, volunteer_id, today=None):
+    """Propose a volunteer; refused (ProposalRefused) when they cannot take the course now."""
+    refused = corps.refusals_for(volunteer_id, today)
+    if refused:
+        raise ProposalRefused(tuple(refused))
+
+    def create_proposal(updated):
+        Proposal.create(course=updated.id, volunteer=volunteer_id, proposed_by=actor)
+
+    return take_step(course, flow.PROPOSE, actor, version, after=create_proposal)
+
+
+def _end_open_proposals(status):
+    def end(updated):
+        (
+            Proposal.update(status=status, answered_at=now())
+            .where((Proposal.course == updated.id) & Proposal.status.in_(ProposalStatus.OPEN))
+            .execute()
+        )
+
+    return end
+
+
+def retract(course, actor, version):
+    return take_step(
+        course, flow.RETRACT, actor, version, after=_end_open_proposals(ProposalStatus.RETRACTED)
+    )
+
+
+def answer_proposal(proposal, course, actor, version, accept, reason=None):
+    """The proposed volunteer's yes (on to the match meeting) or no thank you (with why)."""
+
+    def record_answer(updated):
+        (
+            Proposal.update(
+                status=ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED,
+                answered_at=now(),
+                decline_reason=None if accept else reason,
             )
-            CourseEvent.create(course=course, actor=actor, action="inquiry", stage=flow.NEW)
-            if after is not None:
-                after(course)
-    except IntegrityError:
-        if not submission_key:
-            raise
-        # The twin request committed first.
-        return Course.get(Course.submission_key == submission_key), False
-    get_plugins().notify("trivsel_inquiry_received", course=snapshot(course))
-    return course, True
+            .where(Proposal.id == proposal.id)
+            .execute()
+        )
+
+    action = flow.ACCEPT if accept else flow.DECLINE
+    return take_step(course, action, actor, version, after=record_answer)
 
 
-def save_citizen(course, version, fields):
-    """Save a citizen's personal fields (creating the row for a so far anonymous inquiry)."""
-    with database.atomic():
-        if course.citizen_id is None:
-            if not any(fields.values()):
-                _save(course, version)
-                return Course.get_by_id(course.id)
-            citizen = Citizen.create(**fields)
-            _save(course, version, citizen=citizen)
-        else:
-            _save(course, version)
-            Citizen.update(**fields).where(Citizen.id == course.citizen_id).execute()
-    return Course.get_by_id(course.id)
+def hold_match_meeting(
+    course,
+    actor,
+    version,
+    meeting_on,
+    citizen_yes,
+    volunteer_yes,
+    frequency=None,
+    expected_end_on=None,
+    expected_weeks=13,
+):
+    """The three-way meeting: both yes starts the course with the accepted volunteer (ending
+    `expected_weeks` after the meeting unless a date is given); any no goes back to matching."""
+    proposal = (
+        Proposal.select()
+        .where((Proposal.course == course.id) & (Proposal.status == ProposalStatus.ACCEPTED))
+        .order_by(Proposal.id.desc())
+        .first()
+    )
+    if proposal is None:  # only in a stage the flow refuses anyway
+        raise flow.StepRefused(flow.MATCH_MEETING_HELD, course.stage)
+    matched = citizen_yes and volunteer_yes
+    changes = {}
+    if matched:
+        changes = {
+            "volunteer": proposal.volunteer_id,
+            "started_on": meeting_on,
+            "frequency": frequency,
+            "expected_end_on": expected_end_on or meeting_on + timedelta(weeks=expected_weeks),
+        }
+
+    def record_meeting(updated):
+        (
+            Proposal.update(
+                meeting_on=meeting_on,
+                citizen_yes=citizen_yes,
+                volunteer_yes=volunteer_yes,
+                status=ProposalStatus.MATCHED if matched else ProposalStatus.NOT_MATCHED,
+            )
+            .where(Proposal.id == proposal.id)
+            .execute()
+        )
+
+    facts = {"citizen_yes": citizen_yes, "volunteer_yes": volunteer_yes}
+    return take_step(
+        course, flow.MATCH_MEETING_HELD, actor, version, changes, record_meeting, **facts
+    )
+
+
+def close(
+    course, actor, version, ended_on, goals_met, needs_more_support, follow_on_offers, offer_ids
+):
+    """Close the course, bridging the citizen to the directory offers `offer_ids`."""
+    changes = {
+        "ended_on": ended_on,
+        "goals_met": goals_met,
+        "needs_more_support": needs_more_support,
+        "follow_on_offers": follow_on_offers,
+    }
+
+    def link_offers(updated):
+        for offer_id in dict.fromkeys(offer_ids):
+            OfferLink.create(course=updated.id, offer=offer_id, linked_on=ended_on)
+
+    return take_step(course, flow.CLOSE, actor, version, changes, link_offers)
+
+
+def follow_up(
+    course,
+    actor,
+    version,
+    followed_up_on,
+    felt_heard,
+    quality_of_life,
+    follow_on_contact,
+    who5=None,
+    went=None,
+):
+    """The follow-up call. `went`: {offer id: whether the citizen went} for the offers the
+    course was bridged to (None when it was bridged to none)."""
+    changes = {
+        "followed_up_on": followed_up_on,
+        "felt_heard": felt_heard,
+        "quality_of_life": quality_of_life,
+        "follow_on_contact": follow_on_contact,
+        "who5_follow_up": _who5_if_consented(course, who5),
+    }
+
+    def record_went(updated):
+        for went_there in (True, False):
+            offer_ids = [offer for offer, value in (went or {}).items() if value is went_there]
+            if offer_ids:
+                OfferLink.update(went=went_there).where(
+                    (OfferLink.course == updated.id) & OfferLink.offer.in_(offer_ids)
+                ).execute()
+
+    return take_step(course, flow.FOLLOW_UP, actor, version, changes, record_went)
+
+
+def withdraw(course, actor, version, withdrawn_on):
+    return take_step(
+        course,
+        flow.WITHDRAW,
+        actor,
+        version,
+        {"ended_on": withdrawn_on},
+        _end_open_proposals(ProposalStatus.RETRACTED),
+    )
+
+
+# The coordinator's steps, by action (the volunteer answers a proposal: `answer_proposal`).
+COORDINATOR_STEPS = {
+    flow.FIRST_CONTACT: first_contact,
+    flow.SCHEDULE_INTAKE: schedule_intake,
+    flow.HOLD_INTAKE: hold_intake,
+    flow.PROPOSE: propose,
+    flow.RETRACT: retract,
+    flow.MATCH_MEETING_HELD: hold_match_meeting,
+    flow.CLOSE: close,
+    flow.FOLLOW_UP: follow_up,
+    flow.WITHDRAW: withdraw,
+}
+
+
+def _save_citizen_fields(course, personal):
+    """Personal fields on the course's citizen row, created for an anonymous inquiry."""
+    if course.citizen_id:
+        Citizen.update(**personal).where(Citizen.id == course.citizen_id).execute()
+    else:
+        citizen = Citizen.create(**personal)
+        Course.update(citizen=citizen).where(Course.id == course.id).execute()

@@ -10,7 +10,7 @@ from trivsel.core.rendering import render
 from trivsel.courses import flow, queries
 from trivsel.cover import service as cover
 from trivsel.cover.forms import CoverForm
-from trivsel.privacy import service as privacy
+from trivsel.privacy import consent, retention
 from trivsel.supervision import service as supervision
 
 bp = Blueprint("dashboard", __name__)
@@ -28,10 +28,10 @@ def dashboard_page(cover_form=None, status=200):
     queues = queries.dashboard_queues(flag_after=current_app.config["FIRST_CONTACT_FLAG_DAYS"])
     # A citizen who declined the follow-up call is not waiting for one.
     waiting = queues["awaiting_follow_up"]
-    declined = privacy.courses_withdrawn("follow_up_call", [c.id for c in waiting])
+    declined = consent.courses_withdrawn("follow_up_call", [c.id for c in waiting])
     queues["awaiting_follow_up"] = [c for c in waiting if c.id not in declined]
     today = date.today()
-    policy = privacy.RetentionPolicy.from_config(current_app.config)
+    policy = retention.RetentionPolicy.from_config(current_app.config)
     coordinators = cover.coordinators()
     if cover_form is None:
         cover_form = CoverForm(
@@ -42,9 +42,9 @@ def dashboard_page(cover_form=None, status=200):
         )
     return render(
         "dashboard/index.html",
-        last_run=privacy.last_run(),
-        due_soon=privacy.due_courses(today, policy, within_days=privacy.DUE_SOON_DAYS),
-        due_soon_days=privacy.DUE_SOON_DAYS,
+        last_run=retention.last_run(),
+        due_soon=retention.due_courses(today, policy, within_days=retention.DUE_SOON_DAYS),
+        due_soon_days=retention.DUE_SOON_DAYS,
         queues=queues,
         queue_keys=[key for key, _ in flow.QUEUES],
         user=current_user,

@@ -9,10 +9,11 @@ from trivsel.core.users import User
 from trivsel.core.workdays import is_working_day, working_days_between
 from trivsel.corps.models import VolunteerProfile, VolunteerStatusChange
 from trivsel.courses import flow
+from trivsel.courses.flow import ProposalStatus
 from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent, Proposal
 from trivsel.directory.models import Offer, OfferLink
 from trivsel.directory.service import category_text, new_id
-from trivsel.privacy import service as privacy
+from trivsel.privacy import retention
 from trivsel.privacy.models import Consent, RetentionRun
 from trivsel.referrals.models import Referral
 from trivsel.stories.models import Story
@@ -206,7 +207,9 @@ class _Story:
         )
         self.step(flow.PROPOSE, day, stage=flow.PROPOSED)
         if answer:
-            proposal.status = "accepted" if answer == "accept" else "declined"
+            proposal.status = (
+                ProposalStatus.ACCEPTED if answer == "accept" else ProposalStatus.DECLINED
+            )
             proposal.answered_at = datetime.combine(answered, time(18, 0))
             proposal.decline_reason = reason
             proposal.save()
@@ -220,7 +223,7 @@ class _Story:
 
     def match(self, proposal, day, frequency="one_or_two", weeks=13):
         proposal.meeting_on, proposal.citizen_yes, proposal.volunteer_yes = day, True, True
-        proposal.status = "matched"
+        proposal.status = ProposalStatus.MATCHED
         proposal.save()
         return self.step(
             flow.MATCH_MEETING_HELD,
@@ -637,8 +640,8 @@ def load_demo(today=None):
             quality_of_life="better",
             follow_on_contact=True,
         )
-        erased_on = privacy.add_months(t(310), 3)
-        privacy.erase_course(erna.course.id, today=erased_on, wipe=False)
+        erased_on = retention.add_months(t(310), 3)
+        retention.erase_course(erna.course.id, today=erased_on, wipe=False)
         RetentionRun.create(
             ran_at=datetime.combine(erased_on, time(2, 15)), as_of=erased_on, erased=1
         )

@@ -144,3 +144,13 @@ def offer_figures(organisation):
         OfferFigures(o.id, o.name, o.organisation_name, o.active, o.bridged, int(o.went_count))
         for o in rows
     ]
+
+
+def offer_links(course_id):
+    """The offers a course bridged its citizen to, with the offer, by organisation and name."""
+    return list(
+        OfferLink.select(OfferLink, Offer)
+        .join(Offer)
+        .where(OfferLink.course == course_id)
+        .order_by(Offer.organisation_name, Offer.name)
+    )

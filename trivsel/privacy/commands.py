@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from trivsel.core import db
-from trivsel.privacy import service as privacy
+from trivsel.privacy import retention
 
 retention_group = AppGroup("retention", help="Erase personal data whose purpose is met.")
 
@@ -24,9 +24,9 @@ def retention_run_command(as_of, dry_run):
     """Erase what the retention policy says is due, and purge the old access log. Safe to run
     again (what is erased is never due twice); meant for cron or a systemd timer."""
     day = as_of.date() if as_of else date.today()
-    policy = privacy.RetentionPolicy.from_config(current_app.config)
+    policy = retention.RetentionPolicy.from_config(current_app.config)
     with db.database.connection_context():
-        result = privacy.run_retention(day, policy, dry_run=dry_run)
+        result = retention.run_retention(day, policy, dry_run=dry_run)
     for due in result.due:
         verb = "due" if dry_run else "erased"
         click.echo(f"{verb}: course {due.course.id} ({due.rule}, due {due.due_on})")

@@ -15,12 +15,13 @@ from trivsel.core.auth import allow
 from trivsel.core.forms import Form, choices, chosen, date_field, not_in_future, typed
 from trivsel.core.rendering import render
 from trivsel.courses.models import Course
-from trivsel.privacy import service as privacy
+from trivsel.privacy import access_log, retention, subject_access
+from trivsel.privacy import consent as consents_service
 from trivsel.privacy.models import Consent
 
 bp = Blueprint("privacy", __name__)
 
-DUE_SOON_DAYS = privacy.DUE_SOON_DAYS
+DUE_SOON_DAYS = retention.DUE_SOON_DAYS
 
 
 class ConsentForm(Form):
@@ -53,7 +54,7 @@ class EraseForm(Form):
 
 
 def _policy():
-    return privacy.RetentionPolicy.from_config(current_app.config)
+    return retention.RetentionPolicy.from_config(current_app.config)
 
 
 def _course(course_id):
@@ -64,15 +65,15 @@ def _course(course_id):
 
 
 def _subject_page(course, consent_form=None, withdraw_forms=None, status=200):
-    data = privacy.subject_access(course.id)
-    consents = privacy.consents_for(course.id)
+    data = subject_access.subject_access(course.id)
+    consents = consents_service.consents_for(course.id)
     forms = {
         c.id: WithdrawConsentForm(formdata=None, prefix=f"w{c.id}", withdrawn_on=date.today())
         for c in consents
         if c.withdrawn_on is None
     }
     forms.update(withdraw_forms or {})
-    due = privacy.due_date(course, _policy())
+    due = retention.due_date(course, _policy())
     return render(
         "privacy/course.html",
         status=status,
@@ -81,7 +82,7 @@ def _subject_page(course, consent_form=None, withdraw_forms=None, status=200):
         consents=consents,
         consent_form=consent_form or ConsentForm(formdata=None),
         withdraw_forms=forms,
-        access_log=privacy.access_log_for(course.id),
+        access_log=access_log.access_log_for(course.id),
         due=due,
     )
 
@@ -94,8 +95,8 @@ def policy():
     return render(
         "privacy/policy.html",
         policy=rules,
-        last_run=privacy.last_run(),
-        due_soon=privacy.due_courses(today, rules, within_days=DUE_SOON_DAYS),
+        last_run=retention.last_run(),
+        due_soon=retention.due_courses(today, rules, within_days=DUE_SOON_DAYS),
         due_soon_days=DUE_SOON_DAYS,
         today=today,
     )
@@ -106,7 +107,7 @@ def policy():
 def course(course_id):
     course = _course(course_id)
     if course.citizen_id:
-        privacy.log_access("view", course.id)
+        access_log.log_access("view", course.id)
     return _subject_page(course)
 
 
@@ -114,8 +115,8 @@ def course(course_id):
 @allow("coordinator")
 def export(course_id):
     course = _course(course_id)
-    privacy.log_access("export", course.id)  # first, so the download lists itself too
-    body = json.dumps(privacy.subject_access(course.id), ensure_ascii=False, indent=2)
+    access_log.log_access("export", course.id)  # first, so the download lists itself too
+    body = json.dumps(subject_access.subject_access(course.id), ensure_ascii=False, indent=2)
     response = make_response(body + "\n")
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = (
@@ -132,7 +133,7 @@ def record_consent(course_id):
     form = ConsentForm()
     if not form.validate_on_submit():
         return _subject_page(course, consent_form=form, status=422)
-    privacy.record_consent(
+    consents_service.record_consent(
         course.id, form.item.data, form.recorded_on.data, form.source.data, current_user.id
     )
     flash(_("Samtykket er registreret."), "success")
@@ -152,7 +153,7 @@ def withdraw_consent(course_id, consent_id):
         return redirect(url_for("privacy.course", course_id=course.id), 303)
     if not form.validate_on_submit():
         return _subject_page(course, withdraw_forms={consent.id: form}, status=422)
-    privacy.withdraw_consent(consent, form.withdrawn_on.data, current_user.id)
+    consents_service.withdraw_consent(consent, form.withdrawn_on.data, current_user.id)
     flash(_("Samtykket er trukket tilbage, og det, der byggede på det, er slettet."), "success")
     return redirect(url_for("privacy.course", course_id=course.id), 303)
 
@@ -169,7 +170,7 @@ def erase(course_id):
         return redirect(url_for("privacy.course", course_id=course.id))
     form = EraseForm()
     if form.validate_on_submit():
-        privacy.erase_course(course.id, actor=current_user.id, endpoint=request.endpoint)
+        retention.erase_course(course.id, actor=current_user.id, endpoint=request.endpoint)
         flash(
             _("Borgerens personoplysninger er slettet. Forløbets statistik er bevaret."),
             "success",

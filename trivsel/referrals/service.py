@@ -9,7 +9,7 @@ from peewee import JOIN
 from trivsel.core.hookspecs import ReferralSnapshot
 from trivsel.courses import flow
 from trivsel.courses.models import Course
-from trivsel.courses.steps import register_inquiry
+from trivsel.courses.service import register_inquiry
 from trivsel.privacy.models import Consent
 from trivsel.referrals.models import Referral
 

@@ -77,7 +77,7 @@ def _as_date(value):
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _years_table(years):
+def years_table(years):
     """The project years as a derived table (start, end): a UNION ALL of one-row selects,
     which SQLite and PostgreSQL both accept (SQLite has no column aliases on VALUES)."""
     rows = [Select(columns=[Value(s).alias("start"), Value(e).alias("end")]) for s, e in years]
@@ -101,18 +101,18 @@ def _branch_filter(query, branch):
     return query if branch == ALL else query.where(Course.branch == branch)
 
 
-def _by_year(query_for):
+def by_year(query_for):
     """Run a grouped query and return {start: row tuple}."""
     return {_as_date(row[0]): row[1:] for row in query_for.tuples()}
 
 
-def _percent(yes, total):
+def percent(yes, total):
     if not total:
         return None
     return int((Decimal(yes) * 100 / Decimal(total)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
-def _per_citizen(conversations, citizens):
+def per_citizen(conversations, citizens):
     if not citizens:
         return None
     value = (Decimal(conversations) / Decimal(citizens)).quantize(Decimal("0.1"), ROUND_HALF_UP)
@@ -156,7 +156,7 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
         years = project_years(span[0], span[1], month_day)
     if not years:
         return []
-    py = _years_table(years)
+    py = years_table(years)
     start, end = py.c.start, py.c.end
 
     inquiries_q = (
@@ -166,7 +166,7 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
     )
     if branch not in (MAIN, ALL):
         inquiries_q = inquiries_q.where(Course.branch == branch)
-    inquiries = _by_year(inquiries_q.group_by(start))
+    inquiries = by_year(inquiries_q.group_by(start))
 
     citizens_q = (
         Course.select(start, fn.COUNT(Course.id))
@@ -176,7 +176,7 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
             on=running_in(start, end),
         )
     )
-    citizens = _by_year(_branch_filter(citizens_q, branch).group_by(start))
+    citizens = by_year(_branch_filter(citizens_q, branch).group_by(start))
 
     conversations_q = (
         Conversation.select(start, fn.COUNT(Conversation.id))
@@ -187,7 +187,7 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
         )
         .join(Course, on=(Conversation.course == Course.id))
     )
-    conversations = _by_year(_branch_filter(conversations_q, branch).group_by(start))
+    conversations = by_year(_branch_filter(conversations_q, branch).group_by(start))
 
     yes = Case(None, [(Course.follow_on_contact == True, 1)], 0)  # noqa: E712
     follow_on_q = (
@@ -203,7 +203,7 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
             ),
         )
     )
-    follow_on = _by_year(_branch_filter(follow_on_q, branch).group_by(start))
+    follow_on = by_year(_branch_filter(follow_on_q, branch).group_by(start))
 
     figures = []
     for year_start, _ in years:
@@ -217,8 +217,8 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
                 inquiries=n_inquiries,
                 citizens_in_courses=n_citizens,
                 conversations=n_conversations,
-                conversations_per_citizen=_per_citizen(n_conversations, n_citizens),
-                follow_on_percent=_percent(int(answered_yes or 0), int(known or 0)),
+                conversations_per_citizen=per_citizen(n_conversations, n_citizens),
+                follow_on_percent=percent(int(answered_yes or 0), int(known or 0)),
                 follow_on_known=int(known or 0),
             )
         )

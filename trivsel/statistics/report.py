@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from peewee import Case, fn
 
 from trivsel.core import db
-from trivsel.corps import service as corps
 from trivsel.courses import flow
 from trivsel.courses.models import Course
+from trivsel.statistics import corps as corps_figures
 from trivsel.statistics import figures as statistics
-from trivsel.statistics.figures import ALL, MAIN, _by_year, _percent, _years_table
+from trivsel.statistics.figures import ALL, MAIN, by_year, percent, years_table
 
 SOURCE_KEYS = ("citizen", "professional", "relative", "other")
 OUTCOME_KEYS = ("course", "referred_elsewhere", "declined", "withdrawn", "pending")
@@ -136,7 +136,7 @@ def build(month_day, branches):
     report = AnnualReport(month_day, [s for s, _ in years], tables)
     if not years:
         return report
-    py = _years_table(years)
+    py = years_table(years)
     report.by_source = _counts_by(py, Course.initiated_by)
     report.by_outcome = _counts_by(py, _outcome_case())
     report.waits = _median_and_p90(py, Course.first_contact_working_days, Course.received_on)
@@ -145,8 +145,8 @@ def build(month_day, branches):
         py, length, Course.ended_on, extra=Course.started_on.is_null(False)
     )
     report.volunteers = _volunteers(py)
-    report.courses_per_volunteer = corps.courses_per_volunteer(py)
-    report.supervision_attendance = corps.attendance_rate(py)
+    report.courses_per_volunteer = corps_figures.courses_per_volunteer(py)
+    report.supervision_attendance = corps_figures.attendance_rate(py)
     report.who5 = _who5(py)
     report.goals = _goals(report)
     return report
@@ -156,7 +156,7 @@ def _volunteers(py):
     """Per year: volunteers with a course running in it, volunteers who became active in it and
     volunteers who left in it (from the dated status history)."""
     start, end = py.c.start, py.c.end
-    active = _by_year(
+    active = by_year(
         Course.select(start, fn.COUNT(Course.volunteer.distinct()))
         .from_(py)
         .join(
@@ -165,7 +165,7 @@ def _volunteers(py):
         )
         .group_by(start)
     )
-    moves = corps.new_and_departed(py)
+    moves = corps_figures.new_and_departed(py)
     years = set(active) | set(moves)
     return {y: ((active.get(y) or (0,))[0], *moves.get(y, (0, 0))) for y in years}
 
@@ -173,7 +173,7 @@ def _volunteers(py):
 def _who5(py):
     """Per year of the follow-up call: courses with both WHO-5 scores, and the mean change."""
     start, end = py.c.start, py.c.end
-    rows = _by_year(
+    rows = by_year(
         Course.select(
             start, fn.COUNT(Course.id), fn.AVG(Course.who5_follow_up - Course.who5_intake)
         )
@@ -214,7 +214,7 @@ def _goals(report):
         )
         .count()
     )
-    share = _percent(yes, known)
+    share = percent(yes, known)
     counted = [v for v in per_citizen if v is not None]
     return [
         Goal(

@@ -9,6 +9,7 @@ from peewee import JOIN, IntegrityError, fn
 from trivsel.core.db import database, now
 from trivsel.core.users import User
 from trivsel.courses import flow, queries
+from trivsel.courses.flow import ProposalStatus
 from trivsel.courses.models import Citizen, Course, Proposal
 from trivsel.supervision.models import (
     SupervisionAttendance,
@@ -113,7 +114,7 @@ def agenda(day):
         .join(Citizen, JOIN.LEFT_OUTER)
         .switch(Proposal)
         .join(volunteer, on=(Proposal.volunteer == volunteer.id), attr="volunteer")
-        .where((Proposal.status == "pending") & (Course.stage == flow.PROPOSED))
+        .where((Proposal.status == ProposalStatus.PENDING) & (Course.stage == flow.PROPOSED))
         .order_by(Proposal.proposed_at, Proposal.id)
     )
     return result

@@ -1,45 +1,28 @@
 """The volunteer's own view, phone first: proposals to answer, courses, conversations."""
 
 import secrets
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from peewee import IntegrityError
-from wtforms import HiddenField, RadioField
-from wtforms.validators import ValidationError
 
 from trivsel.core import labels
 from trivsel.core.auth import allow
-from trivsel.core.db import database, now
-from trivsel.core.forms import choices, chosen, date_field, max_length, not_in_future, typed
+from trivsel.core.db import now
 from trivsel.core.rendering import is_partial, render
 from trivsel.core.templating import danish_date
 from trivsel.corps import service as corps
 from trivsel.corps.forms import ApplicationForm
-from trivsel.courses import flow, queries
-from trivsel.courses.forms import AnswerProposalForm, StepForm
-from trivsel.courses.models import Conversation, Course, Proposal
-from trivsel.courses.steps import Conflict, take_step
-from trivsel.courses.views import conflict_message, refusal_message
-from trivsel.privacy import service as privacy
+from trivsel.courses import flow, queries, service, steps
+from trivsel.courses.flow import ProposalStatus
+from trivsel.courses.forms import AnswerProposalForm, ConversationForm
+from trivsel.courses.messages import conflict_message, refusal_message
+from trivsel.courses.models import Proposal
+from trivsel.privacy import access_log
 from trivsel.supervision import service as supervision
 from trivsel.supervision.models import ThemeDay
 
 bp = Blueprint("volunteer", __name__, url_prefix="/me")
-
-
-class ConversationForm(StepForm):
-    held_on = date_field(_l("Dato"), typed(), not_in_future, default=date.today)
-    mode = RadioField(_l("Hvor"), choices=choices(labels.MODES), validators=[chosen()])
-    submission_key = HiddenField(validators=[max_length(64)])
-
-    def validate_held_on(self, field):
-        started = self.course.started_on if self.course else None
-        if field.data and started and field.data < started:
-            raise ValidationError(_l("Datoen kan ikke ligge før forløbet startede."))
 
 
 def _own_course(course_id):
@@ -55,7 +38,7 @@ def _home(status=200, answer_forms=None, conversation_forms=None, message=None):
     # The active courses show the citizen's name and phone, the proposals their goals.
     shown = [c.id for c in data["courses"] if c.citizen_id]
     shown += [p.course.id for p in data["pending"] if p.course.citizen_id]
-    privacy.log_access("view", shown)
+    access_log.log_access("view", shown)
     meeting = supervision.next_meeting()
     agenda = None
     if meeting is not None:
@@ -92,30 +75,16 @@ def answer(proposal_id):
     form = AnswerProposalForm(course=course)
     if not form.validate():
         return _home(status=422, answer_forms={proposal.id: form})
-    if proposal.status != "pending":
+    if proposal.status != ProposalStatus.PENDING:
         return _home(status=409, message=_("Du har allerede svaret på forslaget. Intet er ændret."))
-    accept = form.answer.data == "accept"
-    reason = (form.reason.data or "").strip() or None
-
-    def record_answer(updated):
-        (
-            Proposal.update(
-                status="accepted" if accept else "declined",
-                answered_at=now(),
-                decline_reason=None if accept else reason,
-            )
-            .where(Proposal.id == proposal.id)
-            .execute()
-        )
-
-    action = flow.ACCEPT if accept else flow.DECLINE
+    values = form.step_values()
     try:
-        take_step(course, action, current_user.id, form.version.data, after=record_answer)
+        steps.answer_proposal(proposal, course, current_user.id, form.version.data, **values)
     except flow.StepRefused as refused:
         return _home(status=409, message=refusal_message(refused))
-    except Conflict:
+    except steps.Conflict:
         return _home(status=409, answer_forms={proposal.id: form}, message=conflict_message())
-    if accept:
+    if values["accept"]:
         flash(_("Tak! Koordinatoren indkalder til matchmøde."), "success")
     else:
         flash(_("Dit nej tak er sendt til koordinatoren."), "success")
@@ -131,7 +100,7 @@ def log_conversation(course_id):
             formdata=None, course=course, submission_key=secrets.token_urlsafe(16)
         )
         if course.stage == flow.ACTIVE and course.citizen_id:
-            privacy.log_access("view", course.id)
+            access_log.log_access("view", course.id)
         return render("volunteer/conversation.html", form=form, course=course)
     form = ConversationForm(course=course)
     if course.stage != flow.ACTIVE:
@@ -142,18 +111,14 @@ def log_conversation(course_id):
         if request.form.get("from") == "form":
             return render("volunteer/conversation.html", form=form, course=course, status=422)
         return _home(status=422, conversation_forms={course.id: form})
-    key = form.submission_key.data or None
-    try:
-        with database.atomic():
-            Conversation.create(
-                course=course.id,
-                held_on=form.held_on.data,
-                mode=form.mode.data,
-                logged_by=current_user.id,
-                submission_key=key,
-            )
-    except IntegrityError:
-        pass  # the same form sent twice (a double tap): it is already logged once
+    # The same form sent twice (a double tap) is logged once.
+    service.log_conversation(
+        course,
+        current_user.id,
+        form.held_on.data,
+        form.mode.data,
+        submission_key=form.submission_key.data or None,
+    )
     message = _(
         "Samtalen er registreret: %(day)s, %(mode)s.",
         day=danish_date(form.held_on.data),
@@ -176,12 +141,11 @@ def _after_action():
 def ready_to_close(course_id):
     """Flag (or unflag) a course for the group meeting to judge whether it is ready to close."""
     course = _own_course(course_id)
-    if course.stage != flow.ACTIVE:
-        return _home(status=409, message=_("Forløbet er ikke aktivt. Intet er ændret."))
     flag = request.form.get("flag") != "off"
-    Course.update(ready_to_close_on=date.today() if flag else None).where(
-        Course.id == course.id
-    ).execute()
+    try:
+        service.flag_ready_to_close(course, flag)
+    except service.NotActive:
+        return _home(status=409, message=_("Forløbet er ikke aktivt. Intet er ændret."))
     if flag:
         flash(_("Forløbet er sat på dagsordenen til gruppesupervisionen."), "success")
     else:
