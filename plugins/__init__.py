@@ -1,0 +1,1 @@
+"""Trivsel's built-in partner plugins (installed as trivsel_partners)."""
