@@ -8,7 +8,9 @@ from test_statistics import HISTORY, SEPTEMBER, YouthBranch  # noqa: F401 (fixtu
 
 from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent
 from trivsel.statistics import figures as statistics
-from trivsel.statistics.history import ImportRefused, import_history, read_folder, read_path
+from trivsel.statistics.history_format import ImportRefused
+from trivsel.statistics.history_import import import_history
+from trivsel.statistics.history_read import read_folder, read_path
 
 
 @pytest.fixture
@@ -197,7 +199,7 @@ def test_an_xlsx_workbook_is_read_like_the_folder(branches, folder, tmp_path):
 
 def test_native_courses_export_with_a_generated_ref(kit, tmp_path, app):
     from trivsel.courses import flow
-    from trivsel.statistics.history import export_rows
+    from trivsel.statistics.history_export import export_rows
 
     kit.to(flow.ACTIVE)
     rows = export_rows()

@@ -8,7 +8,8 @@ import pytest
 
 from trivsel.core.hookspecs import Branch, hookimpl
 from trivsel.statistics import figures as statistics
-from trivsel.statistics.history import import_history, read_folder
+from trivsel.statistics.history_import import import_history
+from trivsel.statistics.history_read import read_folder
 
 HISTORY = Path(__file__).parent / "data" / "history"
 SEPTEMBER = (9, 1)

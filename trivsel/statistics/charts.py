@@ -1,9 +1,4 @@
-"""Bar charts drawn on the server as accessible inline SVG: no JavaScript, readable in print.
-
-Bars run horizontally, one row a project year, so the labels never collide however many
-years there are, and the chart stays legible when a phone shrinks it. Every bar carries its
-value as text, and <title>/<desc> say the same in words for a screen reader.
-"""
+"""Bar charts drawn on the server as accessible inline SVG: no JavaScript, readable in print."""
 
 from dataclasses import dataclass
 from math import ceil, log10
@@ -47,6 +42,10 @@ def _fmt(number):
 def bar_chart(chart_id, title, description, bars, maximum=None, goal=None, none_text="–"):
     """An SVG bar chart.
 
+    Bars run horizontally, one row a project year, so the labels never collide however many
+    years there are, and the chart stays legible when a phone shrinks it. Every bar carries its
+    value as text, and <title>/<desc> say the same in words for a screen reader.
+
     :param chart_id: unique within the page; the title and description ids derive from it.
     :param bars: a list of Bar, oldest year first.
     :param maximum: the value of a full-width bar (default: a round number above the largest).
@@ -70,41 +69,49 @@ def bar_chart(chart_id, title, description, bars, maximum=None, goal=None, none_
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
     for i, bar in enumerate(bars):
-        y = head + ROW * i
-        middle = y + ROW / 2
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{_fmt(middle)}" dy="0.35em" text-anchor="end"'
-            f' fill="{INK}">{escape(bar.label)}</text>'
-        )
-        if bar.value is None:
-            parts.append(
-                f'<text x="{LABEL_WIDTH + 6}" y="{_fmt(middle)}" dy="0.35em"'
-                f' fill="{MUTED}">{escape(none_text)}</text>'
-            )
-            continue
-        width = x(bar.value) - LABEL_WIDTH
-        parts.append(
-            f'<rect x="{LABEL_WIDTH}" y="{_fmt(middle - BAR / 2)}" width="{_fmt(width)}"'
-            f' height="{BAR}" fill="{BAR_COLOUR}"/>'
-        )
-        parts.append(
-            f'<text x="{_fmt(LABEL_WIDTH + width + 6)}" y="{_fmt(middle)}" dy="0.35em"'
-            f' fill="{INK}" font-weight="600">{escape(bar.text)}</text>'
-        )
+        middle = head + ROW * i + ROW / 2
+        parts.extend(_bar_row(bar, middle, None if bar.value is None else x(bar.value), none_text))
     bottom = head + ROW * max(len(bars), 1)
     parts.append(
         f'<line x1="{LABEL_WIDTH}" y1="{head - 2}" x2="{LABEL_WIDTH}" y2="{bottom + 2}"'
         f' stroke="{INK}" stroke-width="1.5"/>'
     )
     if goal:
-        gx = _fmt(x(goal[0]))
-        parts.append(
-            f'<line x1="{gx}" y1="{head - 4}" x2="{gx}" y2="{bottom + 2}" stroke="{GOAL_COLOUR}"'
-            f' stroke-width="2" stroke-dasharray="6 4"/>'
-        )
-        parts.append(
-            f'<text x="{gx}" y="{head - 8}" text-anchor="middle" fill="{GOAL_COLOUR}"'
-            f' font-weight="600">{escape(goal[1])}</text>'
-        )
+        parts.extend(_goal_line(_fmt(x(goal[0])), goal[1], head, bottom))
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _bar_row(bar, middle, end, none_text):
+    """One year's row: its label, then its bar ending at x `end` and its value, or none_text
+    where the year has no figure (`end` None)."""
+    parts = [
+        f'<text x="{LABEL_WIDTH - 8}" y="{_fmt(middle)}" dy="0.35em" text-anchor="end"'
+        f' fill="{INK}">{escape(bar.label)}</text>'
+    ]
+    if end is None:
+        parts.append(
+            f'<text x="{LABEL_WIDTH + 6}" y="{_fmt(middle)}" dy="0.35em"'
+            f' fill="{MUTED}">{escape(none_text)}</text>'
+        )
+        return parts
+    width = end - LABEL_WIDTH
+    parts.append(
+        f'<rect x="{LABEL_WIDTH}" y="{_fmt(middle - BAR / 2)}" width="{_fmt(width)}"'
+        f' height="{BAR}" fill="{BAR_COLOUR}"/>'
+    )
+    parts.append(
+        f'<text x="{_fmt(LABEL_WIDTH + width + 6)}" y="{_fmt(middle)}" dy="0.35em"'
+        f' fill="{INK}" font-weight="600">{escape(bar.text)}</text>'
+    )
+    return parts
+
+
+def _goal_line(gx, text, head, bottom):
+    """The goal's dashed line at x `gx`, labelled above the bars."""
+    return [
+        f'<line x1="{gx}" y1="{head - 4}" x2="{gx}" y2="{bottom + 2}" stroke="{GOAL_COLOUR}"'
+        f' stroke-width="2" stroke-dasharray="6 4"/>',
+        f'<text x="{gx}" y="{head - 8}" text-anchor="middle" fill="{GOAL_COLOUR}"'
+        f' font-weight="600">{escape(text)}</text>',
+    ]

@@ -7,7 +7,10 @@ from flask.cli import AppGroup, with_appcontext
 from trivsel.core import db
 from trivsel.core.plugins import get_plugins
 from trivsel.statistics import figures as statistics
-from trivsel.statistics import history
+from trivsel.statistics.history_export import export_folder
+from trivsel.statistics.history_format import ImportRefused
+from trivsel.statistics.history_import import import_history
+from trivsel.statistics.history_read import read_path
 
 report_group = AppGroup("report", help="Reports for the funder.")
 
@@ -38,8 +41,8 @@ def import_history_command(path):
     """Import history from an .xlsx workbook or a folder of three CSV files. All or nothing."""
     with db.database.connection_context():
         try:
-            result = history.import_history(history.read_path(path), get_plugins().branches())
-        except history.ImportRefused as refused:
+            result = import_history(read_path(path), get_plugins().branches())
+        except ImportRefused as refused:
             raise click.ClickException(f"import refused, nothing changed: {refused}") from None
     click.echo(
         f"imported {result.inquiries} inquiries, {result.courses} courses, "
@@ -55,7 +58,7 @@ def import_history_command(path):
 def export_history_command(path):
     """Write inquiries.csv, courses.csv and conversations.csv into PATH."""
     with db.database.connection_context():
-        counts = history.export_folder(path)
+        counts = export_folder(path)
     click.echo(", ".join(f"{n} {table}" for table, n in counts.items()) + f" written to {path}")
 
 

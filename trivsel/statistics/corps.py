@@ -1,11 +1,10 @@
-"""The corps' figures for the annual report: active, new and departed volunteers, courses per
-volunteer and supervision attendance, each one grouped query."""
+"""The corps' figures per project year: volunteers, courses per volunteer, supervision."""
 
 from peewee import Case, fn
 
 from trivsel.corps.models import VolunteerStatusChange
 from trivsel.courses.models import Course
-from trivsel.statistics.figures import by_year, percent, running_in
+from trivsel.statistics.figures import by_year, during, percent, running_in
 from trivsel.supervision.models import SupervisionAttendance, SupervisionMeeting
 
 
@@ -27,7 +26,7 @@ def new_and_departed(py):
         .from_(py)
         .join(
             first_active,
-            on=((first_active.c.first_on >= start) & (first_active.c.first_on < end)),
+            on=during(first_active.c.first_on, start, end),
         )
         .group_by(start)
     )
@@ -38,8 +37,7 @@ def new_and_departed(py):
             VolunteerStatusChange,
             on=(
                 (VolunteerStatusChange.status == "left")
-                & (VolunteerStatusChange.changed_on >= start)
-                & (VolunteerStatusChange.changed_on < end)
+                & during(VolunteerStatusChange.changed_on, start, end)
             ),
         )
         .group_by(start)
@@ -72,7 +70,7 @@ def attendance_rate(py):
         .from_(py)
         .join(
             SupervisionMeeting,
-            on=((SupervisionMeeting.starts_at >= start) & (SupervisionMeeting.starts_at < end)),
+            on=during(SupervisionMeeting.starts_at, start, end),
         )
         .join(SupervisionAttendance, on=(SupervisionAttendance.meeting == SupervisionMeeting.id))
         .group_by(start)

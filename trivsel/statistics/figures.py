@@ -1,9 +1,4 @@
-"""The annual report: figures per project year, computed by the database.
-
-Every figure is an aggregate query over a small derived table of project years (a VALUES
-list), so the work happens in SQL on SQLite and PostgreSQL alike; Python only divides and
-rounds the few numbers that come back.
-"""
+"""The main figures per project year, and the project years they are counted over."""
 
 import csv
 import io
@@ -56,7 +51,7 @@ def project_years(first_day, last_day, month_day):
     return years
 
 
-def _data_span():
+def data_span():
     """The first and last date anything happened, or None when there is no data."""
     bounds = Course.select(
         fn.MIN(Course.received_on),
@@ -67,24 +62,39 @@ def _data_span():
     held = Conversation.select(fn.MIN(Conversation.held_on), fn.MAX(Conversation.held_on)).tuples()[
         0
     ]
-    days = [_as_date(d) for d in (*bounds, *held) if d]
+    days = [as_date(d) for d in (*bounds, *held) if d]
     if not days:
         return None
     return min(days), max(days + [date.today()] if bounds[2] else days)
 
 
-def _as_date(value):
+def years_with_data(month_day):
+    """The project years [(start, end), ...] from the first to the last date with data; none
+    when there is no data."""
+    span = data_span()
+    return project_years(*span, month_day) if span else []
+
+
+def as_date(value):
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def years_table(years):
     """The project years as a derived table (start, end): a UNION ALL of one-row selects,
-    which SQLite and PostgreSQL both accept (SQLite has no column aliases on VALUES)."""
+    which SQLite and PostgreSQL both accept (SQLite has no column aliases on VALUES).
+
+    Every figure is an aggregate query over this table, so the work happens in SQL on both
+    databases alike; Python only divides and rounds the few numbers that come back."""
     rows = [Select(columns=[Value(s).alias("start"), Value(e).alias("end")]) for s, e in years]
     union = rows[0]
     for row in rows[1:]:
         union = union.union_all(row)
     return union.alias("py")
+
+
+def during(column, start, end):
+    """The column's day falls in the year [start, end)."""
+    return (column >= start) & (column < end)
 
 
 def running_in(start, end):
@@ -103,7 +113,7 @@ def _branch_filter(query, branch):
 
 def by_year(query_for):
     """Run a grouped query and return {start: row tuple}."""
-    return {_as_date(row[0]): row[1:] for row in query_for.tuples()}
+    return {as_date(row[0]): row[1:] for row in query_for.tuples()}
 
 
 def percent(yes, total):
@@ -150,25 +160,62 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
     any data, oldest first. Inquiries for the main branch count every branch, as the report
     does; for any other branch, only that branch's."""
     if years is None:
-        span = _data_span()
-        if span is None:
-            return []
-        years = project_years(span[0], span[1], month_day)
+        years = years_with_data(month_day)
     if not years:
         return []
     py = years_table(years)
-    start, end = py.c.start, py.c.end
+    inquiries = _inquiries(py, branch)
+    citizens = _citizens_in_courses(py, branch)
+    conversations = _conversations(py, branch)
+    follow_on = _follow_on(py, branch)
+    figures = [
+        _year_figures(
+            year_start,
+            _count(inquiries, year_start),
+            _count(citizens, year_start),
+            _count(conversations, year_start),
+            follow_on.get(year_start) or (0, 0),
+        )
+        for year_start, _ in years
+    ]
+    return [f for f in figures if f.has_data()]
 
-    inquiries_q = (
+
+def _count(counts, year_start):
+    """The year's count from {start: (count,)}: 0 for a year without a row."""
+    return int((counts.get(year_start) or (0,))[0])
+
+
+def _year_figures(year_start, inquiries, citizens, conversations, follow_on):
+    known, answered_yes = follow_on
+    return YearFigures(
+        start=year_start,
+        inquiries=inquiries,
+        citizens_in_courses=citizens,
+        conversations=conversations,
+        conversations_per_citizen=per_citizen(conversations, citizens),
+        follow_on_percent=percent(int(answered_yes or 0), int(known or 0)),
+        follow_on_known=int(known or 0),
+    )
+
+
+def _inquiries(py, branch):
+    """{start: (inquiries received in the year,)}: every branch's for MAIN and ALL."""
+    start, end = py.c.start, py.c.end
+    query = (
         Course.select(start, fn.COUNT(Course.id))
         .from_(py)
-        .join(Course, on=((Course.received_on >= start) & (Course.received_on < end)))
+        .join(Course, on=during(Course.received_on, start, end))
     )
     if branch not in (MAIN, ALL):
-        inquiries_q = inquiries_q.where(Course.branch == branch)
-    inquiries = by_year(inquiries_q.group_by(start))
+        query = query.where(Course.branch == branch)
+    return by_year(query.group_by(start))
 
-    citizens_q = (
+
+def _citizens_in_courses(py, branch):
+    """{start: (courses running in the year,)}."""
+    start, end = py.c.start, py.c.end
+    query = (
         Course.select(start, fn.COUNT(Course.id))
         .from_(py)
         .join(
@@ -176,21 +223,29 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
             on=running_in(start, end),
         )
     )
-    citizens = by_year(_branch_filter(citizens_q, branch).group_by(start))
+    return by_year(_branch_filter(query, branch).group_by(start))
 
-    conversations_q = (
+
+def _conversations(py, branch):
+    """{start: (conversations held in the year,)}."""
+    start, end = py.c.start, py.c.end
+    query = (
         Conversation.select(start, fn.COUNT(Conversation.id))
         .from_(py)
         .join(
             Conversation,
-            on=((Conversation.held_on >= start) & (Conversation.held_on < end)),
+            on=during(Conversation.held_on, start, end),
         )
         .join(Course, on=(Conversation.course == Course.id))
     )
-    conversations = by_year(_branch_filter(conversations_q, branch).group_by(start))
+    return by_year(_branch_filter(query, branch).group_by(start))
 
+
+def _follow_on(py, branch):
+    """{start: (courses ended in the year with a follow-on answer, of them answered yes)}."""
+    start, end = py.c.start, py.c.end
     yes = Case(None, [(Course.follow_on_contact == True, 1)], 0)  # noqa: E712
-    follow_on_q = (
+    query = (
         Course.select(start, fn.COUNT(Course.id), fn.SUM(yes))
         .from_(py)
         .join(
@@ -198,40 +253,25 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
             on=(
                 Course.started_on.is_null(False)
                 & Course.follow_on_contact.is_null(False)
-                & (Course.ended_on >= start)
-                & (Course.ended_on < end)
+                & during(Course.ended_on, start, end)
             ),
         )
     )
-    follow_on = by_year(_branch_filter(follow_on_q, branch).group_by(start))
-
-    figures = []
-    for year_start, _ in years:
-        n_inquiries = int((inquiries.get(year_start) or (0,))[0])
-        n_citizens = int((citizens.get(year_start) or (0,))[0])
-        n_conversations = int((conversations.get(year_start) or (0,))[0])
-        known, answered_yes = follow_on.get(year_start) or (0, 0)
-        figures.append(
-            YearFigures(
-                start=year_start,
-                inquiries=n_inquiries,
-                citizens_in_courses=n_citizens,
-                conversations=n_conversations,
-                conversations_per_citizen=per_citizen(n_conversations, n_citizens),
-                follow_on_percent=percent(int(answered_yes or 0), int(known or 0)),
-                follow_on_known=int(known or 0),
-            )
-        )
-    return [f for f in figures if f.has_data()]
+    return by_year(_branch_filter(query, branch).group_by(start))
 
 
 def render_rows(rows, fmt):
     """The figures as JSON (a list of objects) or CSV (a header row and one row a year)."""
     if fmt == "json":
         return json.dumps(rows, indent=2) + "\n"
+    return csv_text(REPORT_KEYS, rows)
+
+
+def csv_text(fieldnames, rows):
+    """A header row and a line per row (dicts with at least those keys), None left empty."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=REPORT_KEYS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=fieldnames, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if row[k] is None else row[k] for k in REPORT_KEYS})
+        writer.writerow({k: "" if row[k] is None else row[k] for k in fieldnames})
     return out.getvalue()

@@ -1,28 +1,25 @@
-"""The whole annual report for the page and the downloads: the main table per branch and in
-total, the goals, and the figures beside them. Each figure is one grouped query over the
-project years; none loads rows into Python to count them."""
+"""The whole annual report: the main tables, the goals and the figures beside them."""
 
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from peewee import Case, fn
 
 from trivsel.core import db
-from trivsel.courses import flow
 from trivsel.courses.models import Course
 from trivsel.statistics import corps as corps_figures
 from trivsel.statistics import figures as statistics
-from trivsel.statistics.figures import ALL, MAIN, by_year, percent, years_table
-
-SOURCE_KEYS = ("citizen", "professional", "relative", "other")
-OUTCOME_KEYS = ("course", "referred_elsewhere", "declined", "withdrawn", "pending")
-OUTCOME_LABELS = {
-    "course": _l("Forløb"),
-    "referred_elsewhere": _l("Henvist andetsteds"),
-    "declined": _l("Takket nej"),
-    "withdrawn": _l("Trukket tilbage"),
-    "pending": _l("Endnu ikke afklaret"),
-}
+from trivsel.statistics.codes import ENDED_AT_INTAKE, PENDING_STAGES
+from trivsel.statistics.figures import (
+    ALL,
+    MAIN,
+    as_date,
+    by_year,
+    during,
+    percent,
+    years_table,
+)
 
 
 @dataclass
@@ -48,13 +45,26 @@ class AnnualReport:
     supervision_attendance: dict = field(default_factory=dict)  # {start: percent}
     who5: dict = field(default_factory=dict)  # {start: (pairs, mean change)}
 
+    @property
+    def shown_years(self):
+        """The years the page and the downloads show: those with a figure in a table or in
+        the counts, waits and lengths beside them."""
+        shown = set()
+        for _key, _label, figures in self.tables:
+            shown |= set(figures)
+        for extra in (self.by_source, self.by_outcome, self.waits, self.lengths):
+            shown |= set(extra)
+        return [year for year in self.years if year in shown]
+
 
 def _outcome_case():
-    pending = (flow.NEW, flow.CONTACTED, flow.INTAKE_SCHEDULED)
-    ended = (flow.REFERRED_ELSEWHERE, flow.DECLINED, flow.WITHDRAWN)
+    """codes.outcome_of in SQL."""
     return Case(
         None,
-        [(Course.stage.in_(pending), "pending"), (Course.stage.in_(ended), Course.stage)],
+        [
+            (Course.stage.in_(PENDING_STAGES), "pending"),
+            (Course.stage.in_(ENDED_AT_INTAKE), Course.stage),
+        ],
         "course",
     )
 
@@ -64,19 +74,19 @@ def _counts_by(py, column):
     query = (
         Course.select(start, column.alias("key"), fn.COUNT(Course.id))
         .from_(py)
-        .join(Course, on=((Course.received_on >= start) & (Course.received_on < end)))
+        .join(Course, on=during(Course.received_on, start, end))
         .group_by(start, column)
     )
     result = {}
     for year_start, key, n in query.tuples():
-        result.setdefault(statistics._as_date(year_start), {})[key] = n
+        result.setdefault(as_date(year_start), {})[key] = n
     return result
 
 
 def _ranked(py, value, date_column, extra=None):
     """(start, value, rank within year, count within year) for the value's non-null rows."""
     start, end = py.c.start, py.c.end
-    condition = value.is_null(False) & (date_column >= start) & (date_column < end)
+    condition = value.is_null(False) & during(date_column, start, end)
     if extra is not None:
         condition &= extra
     return (
@@ -111,7 +121,7 @@ def _median_and_p90(py, value, date_column, extra=None):
         .group_by(ranked.c.start)
         .tuples()
     )
-    return {statistics._as_date(s): (float(median[s]), p90.get(s)) for s in median}
+    return {as_date(s): (float(median[s]), p90.get(s)) for s in median}
 
 
 def _days(later, earlier):
@@ -121,18 +131,14 @@ def _days(later, earlier):
 
 
 def build(month_day, branches):
-    """The full report; `branches` is {key: Branch} from the plugins."""
-    span = statistics._data_span()
-    years = statistics.project_years(*span, month_day) if span else []
-    tables = []
-    others = [key for key in branches if key != MAIN]
-    for key, label in (
-        [(MAIN, branches[MAIN].label if MAIN in branches else MAIN)]
-        + [(k, branches[k].label) for k in others]
-        + ([(ALL, _l("I alt"))] if others else [])
-    ):
-        figures = statistics.annual_figures(key, month_day, years=years)
-        tables.append((key, label, {f.start: f for f in figures}))
+    """The full report for the page and the downloads; `branches` is {key: Branch} from the
+    plugins. Each figure is one grouped query over the project years; none loads rows into
+    Python to count them."""
+    years = statistics.years_with_data(month_day)
+    tables = [
+        (key, label, {f.start: f for f in statistics.annual_figures(key, month_day, years=years)})
+        for key, label in _table_branches(branches)
+    ]
     report = AnnualReport(month_day, [s for s, _ in years], tables)
     if not years:
         return report
@@ -150,6 +156,17 @@ def build(month_day, branches):
     report.who5 = _who5(py)
     report.goals = _goals(report)
     return report
+
+
+def _table_branches(branches):
+    """[(key, label)] of the main tables: the main branch, the others, and their total when
+    there are others."""
+    others = [key for key in branches if key != MAIN]
+    return (
+        [(MAIN, branches[MAIN].label if MAIN in branches else MAIN)]
+        + [(k, branches[k].label) for k in others]
+        + ([(ALL, _l("I alt"))] if others else [])
+    )
 
 
 def _volunteers(py):
@@ -183,8 +200,7 @@ def _who5(py):
             on=(
                 Course.who5_intake.is_null(False)
                 & Course.who5_follow_up.is_null(False)
-                & (Course.followed_up_on >= start)
-                & (Course.followed_up_on < end)
+                & during(Course.followed_up_on, start, end)
             ),
         )
         .group_by(start)
@@ -193,29 +209,16 @@ def _who5(py):
 
 
 def _goals(report):
-    from flask import current_app
-
+    """The funder's three goals, each with its target, what was achieved and whether met."""
     config = current_app.config
     low, high = config["GOAL_CONVERSATIONS_PER_CITIZEN"]
     main = dict(report.tables[0][2])
     per_citizen = [f.conversations_per_citizen for f in main.values()]
-    within = [v for v in per_citizen if v is not None and low <= v <= high]
-    citizens = (
-        Course.select().where((Course.branch == MAIN) & Course.started_on.is_null(False)).count()
-    )
-    known = sum(f.follow_on_known for f in main.values())
-    yes = (
-        Course.select()
-        .where(
-            (Course.branch == MAIN)
-            & Course.started_on.is_null(False)
-            & (Course.follow_on_contact == True)  # noqa: E712
-            & Course.ended_on.is_null(False)
-        )
-        .count()
-    )
-    share = percent(yes, known)
     counted = [v for v in per_citizen if v is not None]
+    within = [v for v in counted if low <= v <= high]
+    citizens = _main_courses().count()
+    known = sum(f.follow_on_known for f in main.values())
+    share = percent(_main_follow_on_yes(), known)
     return [
         Goal(
             _l("Samtaler pr. borger pr. år"),
@@ -236,3 +239,20 @@ def _goals(report):
             None if share is None else share >= config["GOAL_FOLLOW_ON_PERCENT"],
         ),
     ]
+
+
+def _main_courses():
+    """The main branch's courses, over the whole period."""
+    return Course.select().where((Course.branch == MAIN) & Course.started_on.is_null(False))
+
+
+def _main_follow_on_yes():
+    """The main branch's ended courses whose citizen had contact with another offer after."""
+    return (
+        _main_courses()
+        .where(
+            (Course.follow_on_contact == True)  # noqa: E712
+            & Course.ended_on.is_null(False)
+        )
+        .count()
+    )

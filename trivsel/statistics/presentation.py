@@ -1,0 +1,180 @@
+"""The report as the page shows it: numbers formatted, the table rows, the charts' bars."""
+
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from trivsel.core.labels import INITIATORS
+from trivsel.statistics import charts
+from trivsel.statistics.codes import OUTCOME_LABELS, SOURCE_KEYS
+
+CORE_ROWS = (
+    ("inquiries", _l("Henvendelser")),
+    ("citizens_in_courses", _l("Borgere i forløb")),
+    ("conversations", _l("Samtaler i alt")),
+    ("conversations_per_citizen", _l("Samtaler pr. borger")),
+    ("follow_on_percent", _l("Kontakt til andet frivilligt tilbud bagefter")),
+)
+
+
+def report_context(report, goal):
+    """What the page and its print version show besides the report and the form; `goal` is
+    the follow-on goal in percent."""
+    return {
+        "charts": report_charts(report, goal) if report.shown_years else [],
+        "core_rows": CORE_ROWS,
+        "core_cell": core_cell,
+        "year_label": year_label,
+        "number": number,
+        "percent": percent,
+        "weeks": weeks,
+        "signed": signed,
+        "year_start_text": day_and_month(report.month_day),
+        "source_labels": {key: INITIATORS[key] for key in SOURCE_KEYS},
+        "outcome_labels": OUTCOME_LABELS,
+        "year_start": "{:02d}-{:02d}".format(*report.month_day),
+        "goal_percent": goal,
+    }
+
+
+# --- Formatting ---------------------------------------------------------------------------
+
+
+def year_label(start, month_day):
+    """A calendar year as "2013", a project year across New Year as "2012/13"."""
+    if month_day == (1, 1):
+        return str(start.year)
+    return f"{start.year}/{(start.year + 1) % 100:02d}"
+
+
+def number(value, decimals=0):
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=get_locale())
+
+
+def percent(value):
+    return "–" if value is None else f"{number(value)}\u00a0%"
+
+
+def core_cell(figures, key):
+    """One cell of the main table, as shown on the page."""
+    if figures is None:
+        return "–"
+    value = getattr(figures, key)
+    if key == "conversations_per_citizen":
+        return number(value, 1)
+    if key == "follow_on_percent":
+        return percent(value)
+    return number(value)
+
+
+def signed(value):
+    if value is None:
+        return "–"
+    return ("+" if value > 0 else "") + number(value, 1)
+
+
+def day_and_month(month_day):
+    return format_date(date(2001, *month_day), "d. MMMM", locale=get_locale())
+
+
+def weeks(days):
+    return None if days is None else float(days) / 7
+
+
+# --- Charts -------------------------------------------------------------------------------
+
+
+def report_charts(report, goal):
+    """[(title, svg)]: the charts of the main table, the funder's figures year by year."""
+    _key, label, figures = report.tables[0]
+    years = _chart_years(report, figures)
+    if not years:
+        return []
+
+    def bars(attribute, text):
+        return _bars(figures, years, report.month_day, attribute, text)
+
+    made = []
+    for chart_id, title, attribute in (
+        ("chart-inquiries", _("Henvendelser pr. år"), "inquiries"),
+        ("chart-citizens", _("Borgere i forløb pr. år"), "citizens_in_courses"),
+        ("chart-conversations", _("Samtaler pr. år"), "conversations"),
+    ):
+        bar_list = bars(attribute, number)
+        desc = _description(label, bar_list)
+        made.append((title, charts.bar_chart(chart_id, title, desc, bar_list)))
+    made.append(_follow_on_chart(label, bars("follow_on_percent", percent), goal))
+    return made
+
+
+def _chart_years(report, figures):
+    """From the first to the last year of the main branch's own figures: the other branches'
+    years would only add empty bars."""
+    own = [i for i, year in enumerate(report.shown_years) if year in figures]
+    if not own:
+        return []
+    return report.shown_years[own[0] : own[-1] + 1]
+
+
+def _bars(figures, years, month_day, attribute, text):
+    """A bar a year of one figure; `text` formats its value."""
+    result = []
+    for year in years:
+        value = getattr(figures[year], attribute) if year in figures else None
+        result.append(charts.Bar(year_label(year, month_day), value, text(value)))
+    return result
+
+
+def _description(label, bar_list):
+    """A chart's description for a screen reader: the branch, then every year's value."""
+    values = "; ".join(f"{b.label}: {b.text if b.value is not None else '–'}" for b in bar_list)
+    return f"{label}. {values}."
+
+
+def _follow_on_chart(label, bar_list, goal):
+    title = _("Kontakt til andet frivilligt tilbud bagefter, pct.")
+    desc = _description(label, bar_list) + " " + _("Målet er %(goal)s %%.", goal=goal)
+    svg = charts.bar_chart(
+        "chart-follow-on",
+        title,
+        desc,
+        bar_list,
+        maximum=100,
+        goal=(goal, _("Mål %(goal)s %%", goal=goal)),
+        none_text=_("ingen afsluttede"),
+    )
+    return title, svg
+
+
+# --- The history upload -------------------------------------------------------------------
+
+
+def result_message(result):
+    """What an upload imported and skipped, in a sentence or two."""
+    if not result.inquiries:
+        return ngettext(
+            "Intet nyt at indlæse: den ene henvendelse var allerede indlæst.",
+            "Intet nyt at indlæse: alle %(num)s henvendelser var allerede indlæst.",
+            len(result.skipped),
+        )
+    imported = _(
+        "Historikken er indlæst: %(inquiries)s, %(courses)s og %(conversations)s.",
+        inquiries=ngettext("%(num)s henvendelse", "%(num)s henvendelser", result.inquiries),
+        courses=ngettext("%(num)s forløb", "%(num)s forløb", result.courses),
+        conversations=ngettext("%(num)s samtale", "%(num)s samtaler", result.conversations),
+    )
+    if not result.skipped:
+        return imported
+    skipped = ngettext(
+        "%(num)s henvendelse var allerede indlæst og er sprunget over.",
+        "%(num)s henvendelser var allerede indlæst og er sprunget over.",
+        len(result.skipped),
+    )
+    return f"{imported} {skipped}"
