@@ -3,10 +3,9 @@
 import click
 from flask.cli import with_appcontext
 
+from trivsel.admin import service
 from trivsel.core import db
-from trivsel.core.auth import hash_password
 from trivsel.core.plugins import get_plugins
-from trivsel.core.users import User
 
 
 @click.command("create-user")
@@ -20,9 +19,10 @@ from trivsel.core.users import User
 def create_user_command(email, name, role, password):
     """Create a user (for the first admin of a new installation)."""
     with db.database.connection_context():
-        User.create(
-            email=email.strip().lower(), name=name, role=role, password_hash=hash_password(password)
-        )
+        try:
+            service.create_user(name=name, email=email, role=role, password=password)
+        except service.Refused as refusal:
+            raise click.ClickException(str(refusal)) from None
     click.echo(f"created {role} {email}")
 
 

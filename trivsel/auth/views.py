@@ -4,28 +4,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from wtforms import EmailField, PasswordField
 
+from trivsel.auth.forms import LoginForm
 from trivsel.core.auth import PUBLIC, allow, authenticate, home_url
-from trivsel.core.forms import Form, max_length, required
 from trivsel.core.rendering import render
 
 bp = Blueprint("auth", __name__)
-
-
-class LoginForm(Form):
-    email = EmailField(
-        _l("E-mail"),
-        validators=[required(), max_length(254)],
-        render_kw={"autocomplete": "username"},
-    )
-    password = PasswordField(
-        _l("Adgangskode"),
-        validators=[required(), max_length(200)],
-        render_kw={"autocomplete": "current-password"},
-    )
 
 
 def _safe_next(target):

@@ -1,12 +1,10 @@
-"""Forms of the volunteer corps: profiles, status, what a course needs for a match,
-supervision meetings, theme days and cover."""
+"""Forms of the volunteer corps: profiles, status and what a course needs for a match."""
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     IntegerField,
     RadioField,
@@ -195,33 +193,3 @@ class StatusForm(Form):
         elif self.changed_on.data and field.data < self.changed_on.data:
             field.errors.append(_l("Pausen kan ikke slutte før den begynder."))
         return valid and not field.errors
-
-
-class SeriesForm(Form):
-    first_at = DateTimeLocalField(
-        _l("Første møde, dato og tid"), format="%Y-%m-%dT%H:%M", validators=[typed()]
-    )
-    count = IntegerField(
-        _l("Antal møder"),
-        default=6,
-        validators=[
-            typed(),
-            NumberRange(min=1, max=26, message=_l("Skriv et tal fra %(min)s til %(max)s.")),
-        ],
-        description=_l("Et møde hver 14. dag."),
-    )
-    place = StringField(_l("Sted"), validators=[optional(), max_length(100)])
-
-
-class ThemeDayForm(Form):
-    title = StringField(_l("Titel"), validators=[required(), max_length(120)])
-    starts_at = DateTimeLocalField(_l("Dato og tid"), format="%Y-%m-%dT%H:%M", validators=[typed()])
-    place = StringField(_l("Sted"), validators=[optional(), max_length(100)])
-    capacity = IntegerField(
-        _l("Antal pladser"),
-        validators=[
-            optional(),
-            NumberRange(min=1, max=500, message=_l("Skriv et tal fra %(min)s til %(max)s.")),
-        ],
-        description=_l("Lad feltet stå tomt, hvis der ikke er et loft."),
-    )

@@ -1,10 +1,12 @@
-"""The volunteer corps in the database: profiles, status history, the facts the match ranks on,
-and the corps' figures (each one grouped query)."""
+"""The volunteer corps in the database: profiles, status history and the facts the match ranks
+on (the corps' yearly figures are in trivsel.statistics.corps)."""
 
+import secrets
 from datetime import date
 
 from peewee import JOIN, fn
 
+from trivsel.core.auth import hash_password
 from trivsel.core.db import database, now
 from trivsel.core.users import User
 from trivsel.corps import matching
@@ -16,11 +18,22 @@ from trivsel.courses.models import Course, Proposal
 # --- Profiles and status ----------------------------------------------------------------------
 
 
-def create_volunteer(actor, name, email, password_hash, applied_on, **profile):
+class EmailTaken(ValueError):
+    """Another user has the e-mail address; nothing was saved."""
+
+
+def create_volunteer(actor, name, email, applied_on, **profile):
     """A new volunteer user with an applicant profile (the coordinator registers the applicant;
-    the volunteer completes the application once they can log in)."""
+    the volunteer completes the application once they can log in). The login has no usable
+    password until the administrator gives access."""
+    email = email.strip().lower()
+    if User.select().where(User.email == email).exists():
+        raise EmailTaken(email)
+    password_hash = hash_password(secrets.token_urlsafe(32))
     with database.atomic():
-        user = User.create(name=name, email=email, role="volunteer", password_hash=password_hash)
+        user = User.create(
+            name=name.strip(), email=email, role="volunteer", password_hash=password_hash
+        )
         VolunteerProfile.create(user=user, applied_on=applied_on, status="applicant", **profile)
         VolunteerStatusChange.create(
             user=user, status="applicant", changed_on=applied_on, changed_by=actor

@@ -1,13 +1,12 @@
 """The coordinator's view of the volunteer corps: the list, a new applicant, a profile."""
 
-import secrets
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import IntegrityError
 
-from trivsel.core.auth import allow, hash_password
+from trivsel.core.auth import allow
 from trivsel.core.rendering import render
 from trivsel.core.users import User
 from trivsel.corps import service as corps
@@ -26,13 +25,11 @@ def index():
         try:
             user = corps.create_volunteer(
                 current_user.id,
-                name=form.name.data.strip(),
-                email=form.email.data.strip().lower(),
-                # No usable password: the administrator gives access when it is time.
-                password_hash=hash_password(secrets.token_urlsafe(32)),
+                name=form.name.data,
+                email=form.email.data,
                 applied_on=form.applied_on.data,
             )
-        except IntegrityError:
+        except (corps.EmailTaken, IntegrityError):
             form.email.errors.append(_("Der findes allerede en bruger med den e-mail."))
         else:
             flash(_("%(name)s er registreret som ansøger.", name=user.name), "success")

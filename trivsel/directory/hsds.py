@@ -139,86 +139,102 @@ def service_of(offer):
         "maximum_age": offer.maximum_age,
     }
     service.update({k: v for k, v in optional.items() if v is not None})
-    if offer.schedule:
-        service["schedules"] = [
-            {
-                "id": stable_id("schedule", offer.hsds_id),
-                "service_id": offer.hsds_id,
-                "description": offer.schedule,
-            }
-        ]
-    if offer.contact_name or offer.contact_phone:
-        contact_id = stable_id("contact", offer.hsds_id)
-        contact = {"id": contact_id, "service_id": offer.hsds_id}
-        if offer.contact_name:
-            contact["name"] = offer.contact_name
-        if offer.contact_phone:
-            contact["phones"] = [
-                {
-                    "id": stable_id("phone", offer.hsds_id),
-                    "contact_id": contact_id,
-                    "number": offer.contact_phone,
-                }
-            ]
-        service["contacts"] = [contact]
-    if offer.location or offer.area:
-        location_id = offer.hsds_location_id or stable_id("location", offer.hsds_id)
-        location = {
-            "id": location_id,
-            "location_type": "physical",
-            "organization_id": organisation_id,
-            "name": offer.location or offer.area,
+    parts = {
+        "schedules": _schedules(offer),
+        "contacts": _contacts(offer),
+        "service_at_locations": _locations(offer, organisation_id),
+        "attributes": _attributes(offer),
+    }
+    service.update({name: part for name, part in parts.items() if part})
+    return service
+
+
+def _schedules(offer):
+    if not offer.schedule:
+        return []
+    return [
+        {
+            "id": stable_id("schedule", offer.hsds_id),
+            "service_id": offer.hsds_id,
+            "description": offer.schedule,
         }
-        if offer.area:
-            location["addresses"] = [
-                {
-                    "id": stable_id("address", offer.hsds_id),
-                    "location_id": location_id,
-                    "address_1": offer.location or offer.area,
-                    "city": offer.area,
-                    "state_province": offer.area,
-                    "postal_code": "",
-                    "country": "DK",
-                    "address_type": "physical",
-                }
-            ]
-        service["service_at_locations"] = [
+    ]
+
+
+def _contacts(offer):
+    if not (offer.contact_name or offer.contact_phone):
+        return []
+    contact_id = stable_id("contact", offer.hsds_id)
+    contact = {"id": contact_id, "service_id": offer.hsds_id}
+    if offer.contact_name:
+        contact["name"] = offer.contact_name
+    if offer.contact_phone:
+        contact["phones"] = [
             {
-                "id": stable_id("service_at_location", offer.hsds_id),
-                "service_id": offer.hsds_id,
-                "location_id": location_id,
-                "location": location,
+                "id": stable_id("phone", offer.hsds_id),
+                "contact_id": contact_id,
+                "number": offer.contact_phone,
             }
         ]
-    attributes = [
+    return [contact]
+
+
+def _locations(offer, organisation_id):
+    if not (offer.location or offer.area):
+        return []
+    location_id = offer.hsds_location_id or stable_id("location", offer.hsds_id)
+    location = {
+        "id": location_id,
+        "location_type": "physical",
+        "organization_id": organisation_id,
+        "name": offer.location or offer.area,
+    }
+    if offer.area:
+        location["addresses"] = [
+            {
+                "id": stable_id("address", offer.hsds_id),
+                "location_id": location_id,
+                "address_1": offer.location or offer.area,
+                "city": offer.area,
+                "state_province": offer.area,
+                "postal_code": "",
+                "country": "DK",
+                "address_type": "physical",
+            }
+        ]
+    return [
+        {
+            "id": stable_id("service_at_location", offer.hsds_id),
+            "service_id": offer.hsds_id,
+            "location_id": location_id,
+            "location": location,
+        }
+    ]
+
+
+def _attributes(offer):
+    """The offer's categories and target group as attributes with taxonomy terms."""
+    terms = [
         ("category", _term(code, labels.OFFER_CATEGORIES[code], "trivsel-categories"))
         for code in offer.category_codes
         if code in labels.OFFER_CATEGORIES
     ]
-    if offer.target_group in labels.TARGET_GROUPS:
-        attributes.append(
-            (
-                "target_group",
-                _term(
-                    offer.target_group,
-                    labels.TARGET_GROUPS[offer.target_group],
-                    "trivsel-target-groups",
-                ),
-            )
+    group = offer.target_group
+    if group in labels.TARGET_GROUPS:
+        terms.append(
+            ("target_group", _term(group, labels.TARGET_GROUPS[group], "trivsel-target-groups"))
         )
-    if attributes:
-        service["attributes"] = [
-            {
-                "id": stable_id("attribute", offer.hsds_id, term["id"]),
-                "link_id": offer.hsds_id,
-                "link_type": link_type,
-                "link_entity": "service",
-                "taxonomy_term_id": term["id"],
-                "taxonomy_term": term,
-            }
-            for link_type, term in attributes
-        ]
-    return service
+    return [
+        {
+            "id": stable_id("attribute", offer.hsds_id, term["id"]),
+            "link_id": offer.hsds_id,
+            "link_type": link_type,
+            "link_entity": "service",
+            "taxonomy_term_id": term["id"],
+            "taxonomy_term": term,
+        }
+        for link_type, term in terms
+    ]
 
 
 def export_hsds():

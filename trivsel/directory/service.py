@@ -1,4 +1,4 @@
-"""The directory of follow-on offers: plugin offers kept in step, search, HSDS 3.0 in and out."""
+"""The directory of offers: plugin offers kept in step, offers kept in Trivsel, search, figures."""
 
 import uuid
 
@@ -7,6 +7,7 @@ from peewee import JOIN, fn
 from trivsel.core import labels
 from trivsel.core.db import database, now
 from trivsel.core.hookspecs import OfferFigures
+from trivsel.core.plugins import get_plugins
 from trivsel.directory.models import Offer, OfferLink
 
 # Stable ids for what Trivsel itself exports (organisations, locations, taxonomy terms).
@@ -78,6 +79,63 @@ def sync_plugin_offers(plugins):
         if gone:
             Offer.update(active=False).where(Offer.id.in_(gone)).execute()
     return added, updated
+
+
+# --- Offers kept in Trivsel -----------------------------------------------------------------
+
+
+def association(user):
+    """The association a partner user keeps offers for, or None (a referrer keeps none)."""
+    if user.role != "partner" or not user.organisation:
+        return None
+    org = get_plugins().organisations().get(user.organisation)
+    return org if org is not None and org.kind == "association" else None
+
+
+def can_add(user):
+    return user.role == "coordinator" or association(user) is not None
+
+
+def may_edit(offer, user):
+    """The coordinator keeps every local and imported offer; a partner user keeps the local
+    offers of their own organisation. Plugin offers are kept by their plugin."""
+    if offer.source.startswith(PLUGIN_SOURCE):
+        return False
+    if user.role == "coordinator":
+        return True
+    return (
+        user.role == "partner"
+        and user.organisation is not None
+        and offer.owner_organisation == user.organisation
+    )
+
+
+def own_offers(user):
+    """The offers a partner user's organisation keeps, by name (none for anyone else)."""
+    if user.role != "partner" or not user.organisation:
+        return []
+    return list(
+        Offer.select().where(Offer.owner_organisation == user.organisation).order_by(Offer.name)
+    )
+
+
+def save_offer(offer_id, values, user):
+    """Store an offer `user` made (offer_id None) or changed; `values` are OfferForm.values(),
+    categories as codes. A new offer is local with a new HSDS id, kept by a partner user's
+    organisation; association staff publish under their own organisation's name, whatever
+    was sent. Returns the offer's id."""
+    values = dict(values, categories=category_text(values.get("categories") or []))
+    org = association(user)
+    if org is not None:
+        values["organisation_name"] = org.name
+    with database.atomic():
+        if offer_id is None:
+            owner = user.organisation if user.role == "partner" else None
+            return Offer.create(
+                source="local", hsds_id=new_id(), owner_organisation=owner, **values
+            ).id
+        Offer.update(updated_at=now(), **values).where(Offer.id == offer_id).execute()
+    return offer_id
 
 
 # --- Browse and search ------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from flask_login import current_user
 from trivsel.core.auth import allow
 from trivsel.core.plugins import get_plugins
 from trivsel.core.rendering import render
-from trivsel.stories.models import Story
+from trivsel.stories.service import published_stories
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 
@@ -22,7 +22,4 @@ def home():
 @allow("partner", "coordinator")
 def about():
     """What the scheme is, who it is for, how a referral works, and published good stories."""
-    stories = list(
-        Story.select().where(Story.published == True).order_by(Story.updated_at.desc())  # noqa: E712
-    )
-    return render("partner/about.html", stories=stories)
+    return render("partner/about.html", stories=published_stories())

@@ -63,32 +63,7 @@ def subject_access(course_id):
         return None
     citizen = Citizen.get_or_none(Citizen.id == course.citizen_id) if course.citizen_id else None
     volunteer = User.get_or_none(User.id == course.volunteer_id) if course.volunteer_id else None
-    actor = User.alias("actor_user")
-    timeline = (
-        CourseEvent.select(CourseEvent, actor)
-        .join(actor, JOIN.LEFT_OUTER, on=(CourseEvent.actor == actor.id), attr="actor")
-        .where(CourseEvent.course == course_id)
-        .order_by(CourseEvent.at, CourseEvent.id)
-    )
-    proposed = User.alias("proposed_user")
-    proposals = (
-        Proposal.select(Proposal, proposed)
-        .join(proposed, on=(Proposal.volunteer == proposed.id), attr="volunteer")
-        .where(Proposal.course == course_id)
-        .order_by(Proposal.proposed_at, Proposal.id)
-    )
     referral = Referral.get_or_none(Referral.course == course_id)
-    offer_links = (
-        OfferLink.select(OfferLink, Offer)
-        .join(Offer)
-        .where(OfferLink.course == course_id)
-        .order_by(OfferLink.linked_on, OfferLink.id)
-    )
-    conversations = (
-        Conversation.select(Conversation.held_on, Conversation.mode)
-        .where(Conversation.course == course_id)
-        .order_by(Conversation.held_on, Conversation.id)
-    )
     return {
         "course": course.id,
         "generated_at": _plain(now()),
@@ -97,69 +72,118 @@ def subject_access(course_id):
         ),
         "facts": {name: _plain(getattr(course, name)) for name in FACT_FIELDS}
         | {"volunteer": volunteer.name if volunteer else None},
-        "consents": [
-            {
-                "item": c.item,
-                "given": c.given,
-                "recorded_on": _plain(c.recorded_on),
-                "source": c.source,
-                "withdrawn_on": _plain(c.withdrawn_on),
-            }
-            for c in consents_for(course_id)
-        ],
-        "timeline": [
-            {
-                "at": _plain(e.at),
-                "action": e.action,
-                "stage": e.stage,
-                "by": e.actor.name if e.actor else None,
-            }
-            for e in timeline
-        ],
-        "proposals": [
-            {
-                "volunteer": p.volunteer.name,
-                "status": p.status,
-                "proposed_at": _plain(p.proposed_at),
-                "answered_at": _plain(p.answered_at),
-                "decline_reason": p.decline_reason,
-                "meeting_on": _plain(p.meeting_on),
-                "citizen_yes": p.citizen_yes,
-                "volunteer_yes": p.volunteer_yes,
-            }
-            for p in proposals
-        ],
-        "conversations": [{"held_on": _plain(c.held_on), "mode": c.mode} for c in conversations],
-        "referral": (
-            {
-                "form": referral.form,
-                "organisation": referral.organisation,
-                "referrer_name": referral.referrer_name,
-                "referrer_department": referral.referrer_department,
-                "referrer_phone": referral.referrer_phone,
-                "first_call": referral.first_call,
-                "extra": referral.extra,
-                "created_at": _plain(referral.created_at),
-            }
-            if referral
-            else None
-        ),
-        "offers": [
-            {
-                "organisation": link.offer.organisation_name,
-                "offer": link.offer.name,
-                "linked_on": _plain(link.linked_on),
-                "went": link.went,
-            }
-            for link in offer_links
-        ],
-        "access_log": [
-            {
-                "at": _plain(entry.at),
-                "by": entry.user.name if entry.user else None,
-                "action": entry.action,
-                "endpoint": entry.endpoint,
-            }
-            for entry in access_log_for(course_id)
-        ],
+        "consents": _consents(course_id),
+        "timeline": _timeline(course_id),
+        "proposals": _proposals(course_id),
+        "conversations": _conversations(course_id),
+        "referral": _referral(referral) if referral else None,
+        "offers": _offers(course_id),
+        "access_log": _access_log(course_id),
     }
+
+
+def _consents(course_id):
+    return [
+        {
+            "item": c.item,
+            "given": c.given,
+            "recorded_on": _plain(c.recorded_on),
+            "source": c.source,
+            "withdrawn_on": _plain(c.withdrawn_on),
+        }
+        for c in consents_for(course_id)
+    ]
+
+
+def _timeline(course_id):
+    actor = User.alias("actor_user")
+    events = (
+        CourseEvent.select(CourseEvent, actor)
+        .join(actor, JOIN.LEFT_OUTER, on=(CourseEvent.actor == actor.id), attr="actor")
+        .where(CourseEvent.course == course_id)
+        .order_by(CourseEvent.at, CourseEvent.id)
+    )
+    return [
+        {
+            "at": _plain(e.at),
+            "action": e.action,
+            "stage": e.stage,
+            "by": e.actor.name if e.actor else None,
+        }
+        for e in events
+    ]
+
+
+def _proposals(course_id):
+    proposed = User.alias("proposed_user")
+    proposals = (
+        Proposal.select(Proposal, proposed)
+        .join(proposed, on=(Proposal.volunteer == proposed.id), attr="volunteer")
+        .where(Proposal.course == course_id)
+        .order_by(Proposal.proposed_at, Proposal.id)
+    )
+    return [
+        {
+            "volunteer": p.volunteer.name,
+            "status": p.status,
+            "proposed_at": _plain(p.proposed_at),
+            "answered_at": _plain(p.answered_at),
+            "decline_reason": p.decline_reason,
+            "meeting_on": _plain(p.meeting_on),
+            "citizen_yes": p.citizen_yes,
+            "volunteer_yes": p.volunteer_yes,
+        }
+        for p in proposals
+    ]
+
+
+def _conversations(course_id):
+    conversations = (
+        Conversation.select(Conversation.held_on, Conversation.mode)
+        .where(Conversation.course == course_id)
+        .order_by(Conversation.held_on, Conversation.id)
+    )
+    return [{"held_on": _plain(c.held_on), "mode": c.mode} for c in conversations]
+
+
+def _referral(referral):
+    return {
+        "form": referral.form,
+        "organisation": referral.organisation,
+        "referrer_name": referral.referrer_name,
+        "referrer_department": referral.referrer_department,
+        "referrer_phone": referral.referrer_phone,
+        "first_call": referral.first_call,
+        "extra": referral.extra,
+        "created_at": _plain(referral.created_at),
+    }
+
+
+def _offers(course_id):
+    links = (
+        OfferLink.select(OfferLink, Offer)
+        .join(Offer)
+        .where(OfferLink.course == course_id)
+        .order_by(OfferLink.linked_on, OfferLink.id)
+    )
+    return [
+        {
+            "organisation": link.offer.organisation_name,
+            "offer": link.offer.name,
+            "linked_on": _plain(link.linked_on),
+            "went": link.went,
+        }
+        for link in links
+    ]
+
+
+def _access_log(course_id):
+    return [
+        {
+            "at": _plain(entry.at),
+            "by": entry.user.name if entry.user else None,
+            "action": entry.action,
+            "endpoint": entry.endpoint,
+        }
+        for entry in access_log_for(course_id)
+    ]

@@ -1,5 +1,4 @@
-"""Supervision: group meetings every 14 days with an agenda built from the data, individual
-supervision requests, theme days with sign-up, and who covers for an away coordinator."""
+"""Supervision: group meetings every 14 days with their agenda, requests, theme days, sign-up."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -200,6 +199,13 @@ def handle_request(request_id, actor):
 
 
 # --- Theme days ----------------------------------------------------------------------------
+
+
+def create_theme_day(title, starts_at, place, capacity, actor):
+    """A theme day; `capacity` None has no limit on places."""
+    return ThemeDay.create(
+        title=title.strip(), starts_at=starts_at, place=place, capacity=capacity, created_by=actor
+    )
 
 
 def theme_days(today=None, volunteer_id=None):

@@ -1,5 +1,4 @@
-"""Supervision for the coordinators: group meetings and their agenda, attendance, individual
-requests, theme days."""
+"""Supervision for the coordinators: group meetings, attendance, requests, theme days."""
 
 from datetime import date
 
@@ -11,12 +10,17 @@ from flask_login import current_user
 from trivsel.core.auth import allow
 from trivsel.core.rendering import render
 from trivsel.corps import service as corps
-from trivsel.corps.forms import SeriesForm, ThemeDayForm
 from trivsel.corps.matching import effective_status
 from trivsel.supervision import service as supervision
-from trivsel.supervision.models import SupervisionMeeting, ThemeDay
+from trivsel.supervision.forms import SeriesForm, ThemeDayForm
+from trivsel.supervision.models import SupervisionMeeting
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+
+
+def _text(field):
+    """A free-text field as stored: trimmed, and None when empty."""
+    return (field.data or "").strip() or None
 
 
 def _index(series_form=None, theme_form=None, status=200):
@@ -49,7 +53,7 @@ def create_series():
     created = supervision.create_series(
         form.first_at.data,
         form.count.data,
-        (form.place.data or "").strip() or None,
+        _text(form.place),
         current_user.id,
     )
     flash(
@@ -127,12 +131,12 @@ def create_theme_day():
     form = ThemeDayForm()
     if not form.validate():
         return _index(theme_form=form, status=422)
-    ThemeDay.create(
-        title=form.title.data.strip(),
-        starts_at=form.starts_at.data,
-        place=(form.place.data or "").strip() or None,
-        capacity=form.capacity.data,
-        created_by=current_user.id,
+    day = supervision.create_theme_day(
+        form.title.data,
+        form.starts_at.data,
+        _text(form.place),
+        form.capacity.data,
+        current_user.id,
     )
-    flash(_("Temadagen “%(title)s” er oprettet.", title=form.title.data.strip()), "success")
+    flash(_("Temadagen “%(title)s” er oprettet.", title=day.title), "success")
     return redirect(url_for("supervision.index"), 303)

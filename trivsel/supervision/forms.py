@@ -1,0 +1,37 @@
+"""Forms of supervision: a series of group meetings, a theme day."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateTimeLocalField, IntegerField, StringField
+from wtforms.validators import NumberRange
+
+from trivsel.core.forms import Form, max_length, optional, required, typed
+
+
+class SeriesForm(Form):
+    first_at = DateTimeLocalField(
+        _l("Første møde, dato og tid"), format="%Y-%m-%dT%H:%M", validators=[typed()]
+    )
+    count = IntegerField(
+        _l("Antal møder"),
+        default=6,
+        validators=[
+            typed(),
+            NumberRange(min=1, max=26, message=_l("Skriv et tal fra %(min)s til %(max)s.")),
+        ],
+        description=_l("Et møde hver 14. dag."),
+    )
+    place = StringField(_l("Sted"), validators=[optional(), max_length(100)])
+
+
+class ThemeDayForm(Form):
+    title = StringField(_l("Titel"), validators=[required(), max_length(120)])
+    starts_at = DateTimeLocalField(_l("Dato og tid"), format="%Y-%m-%dT%H:%M", validators=[typed()])
+    place = StringField(_l("Sted"), validators=[optional(), max_length(100)])
+    capacity = IntegerField(
+        _l("Antal pladser"),
+        validators=[
+            optional(),
+            NumberRange(min=1, max=500, message=_l("Skriv et tal fra %(min)s til %(max)s.")),
+        ],
+        description=_l("Lad feltet stå tomt, hvis der ikke er et loft."),
+    )
