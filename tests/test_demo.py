@@ -7,7 +7,8 @@ from trivsel.demo.loader import DEMO_PASSWORD, load_demo
 
 
 def test_the_five_stories_at_different_steps(app):
-    assert load_demo() is True
+    with app.app_context():
+        assert load_demo() is True
     stages = {c.citizen.name: c.stage for c in Course.select(Course, Citizen).join(Citizen)}
     assert stages == {
         "Inge": flow.FOLLOWED_UP,
@@ -27,9 +28,10 @@ def test_the_five_stories_at_different_steps(app):
 
 
 def test_loading_twice_changes_nothing(app):
-    assert load_demo() is True
-    courses = Course.select().count()
-    assert load_demo() is False
+    with app.app_context():
+        assert load_demo() is True
+        courses = Course.select().count()
+        assert load_demo() is False
     assert Course.select().count() == courses
 
 
@@ -58,11 +60,24 @@ def test_make_run_path_init_db_with_demo_and_logins(app, runner, client):
 def test_the_demo_suggestions_show_reasons_and_the_ineligible(app):
     from trivsel.corps import service as corps
 
-    load_demo()
     with app.test_request_context():
+        load_demo()
         ulla = Course.select().join(Citizen).where(Citizen.name == "Ulla").get()
         ranked = corps.suggestions(ulla)
         assert ranked[0].volunteer.name == "Karen Nielsen"
         assert "shared_areas" in ranked[0].codes
         refused = {s.volunteer.name: [r.code for r in s.refusals] for s in ranked if not s.eligible}
         assert refused == {"Lise Kjær": ["paused"], "Mona Jensen": ["at_capacity"]}
+
+
+def test_without_partner_plugins_the_demo_names_no_partner(app):
+    """The core's demo holds no partner's data: the referral, the organisations and who owns
+    which offer come from the partner plugins' own demos (tests/test_partners.py)."""
+    from trivsel.directory.models import Offer
+    from trivsel.referrals.models import Referral
+
+    with app.app_context():
+        assert load_demo() is True
+    assert Referral.select().count() == 0
+    assert User.select().where(User.organisation.is_null(False)).count() == 0
+    assert Offer.select().where(Offer.owner_organisation.is_null(False)).count() == 0

@@ -525,6 +525,55 @@ def test_a_broken_entry_point_stops_start_up(tmp_path, monkeypatch, target):
     build_app(tmp_path, entry_points=True, DISABLED_PLUGINS=("fake-broken",))
 
 
+@pytest.mark.parametrize(
+    "hook, item, what",
+    [
+        ("trivsel_branches", 'Branch("youth", "Unge")', "branch"),
+        ("trivsel_organisations", 'Organisation("kommune", "Kommunen")', "organisation"),
+        (
+            "trivsel_referral_forms",
+            'ReferralForm("form", "Henvisning", Form, lambda form: None)',
+            "referral form",
+        ),
+    ],
+)
+def test_a_key_two_plugins_contribute_stops_start_up_naming_both(tmp_path, hook, item, what):
+    key = item.split('"')[1]
+    for name in ("first", "second"):
+        write(
+            tmp_path / "plugins" / f"{name}.py",
+            f"""
+            from trivsel.api import Branch, Form, Organisation, ReferralForm, hookimpl
+
+            @hookimpl
+            def {hook}():
+                return [{item}]
+            """,
+        )
+    with pytest.raises(PluginLoadError) as raised:
+        build_app(tmp_path)
+    message = str(raised.value)
+    assert f"Plugins 'first' and 'second' both contribute the {what} '{key}'" in message
+    # With one of them off, the app starts and the key is the other's.
+    plugins = plugins_of(build_app(tmp_path, DISABLED_PLUGINS=("first",)))
+    assert plugins.collect_by_plugin(hook)[0][0] == "second"
+
+
+def test_a_consent_item_of_the_core_cannot_be_redefined_by_a_plugin(tmp_path):
+    write(
+        tmp_path / "plugins" / "greedy.py",
+        """
+        from trivsel.api import hookimpl
+
+        @hookimpl
+        def trivsel_consent_items():
+            return {"who5": "Something else"}
+        """,
+    )
+    with pytest.raises(PluginLoadError, match="'greedy' and 'trivsel.core' both contribute"):
+        build_app(tmp_path)
+
+
 def test_a_plugin_name_used_twice_stops_start_up(tmp_path, monkeypatch):
     write(tmp_path / "plugins" / "partner.py", ALPHA)
     make_distribution(

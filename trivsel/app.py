@@ -38,6 +38,7 @@ def create_app(test_config=None):
     configure_database(app)
     configure_plugins(app)
     configure_i18n(app)
+    check_plugin_keys(app)
     configure_security(app)
     configure_htmx(app)
     configure_blueprints(app)
@@ -91,6 +92,13 @@ def configure_i18n(app):
     i18n.init_app(app)
 
 
+def check_plugin_keys(app):
+    """Keys that must be unique across plugins are, or start-up stops naming both plugins.
+    After i18n: the hooks may translate their labels and read the app's settings."""
+    with app.app_context():
+        app.extensions["trivsel.plugins"].check_unique_keys()
+
+
 def configure_security(app):
     from trivsel.core import auth, headers
 
@@ -126,7 +134,7 @@ def configure_templates(app):
     from trivsel.core import labels, templating
     from trivsel.corps.reasons import reason_text
     from trivsel.courses import flow
-    from trivsel.courses.forms import WHO5_FIELDS, WHO5_INTRO
+    from trivsel.courses.who5 import WHO5_FIELDS, WHO5_INTRO
 
     templating.init_app(
         app,
@@ -149,17 +157,3 @@ def configure_commands(app):
     from trivsel import commands
 
     commands.init_app(app)
-
-
-def prepare_database():
-    """Create or upgrade the schema, then store what the plugins contribute to the database
-    (their directory offers), so no page has to write while it is shown. Needs an app context.
-    Returns (was_new, applied migration names)."""
-    from trivsel.core import db
-    from trivsel.core.plugins import get_plugins
-    from trivsel.directory import service as directory
-
-    was_new, applied = db.migrate()
-    with db.database.connection_context():
-        directory.sync_plugin_offers(get_plugins())
-    return was_new, applied

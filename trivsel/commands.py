@@ -5,8 +5,8 @@ from importlib import import_module
 import click
 from flask.cli import with_appcontext
 
-from trivsel.app import prepare_database
 from trivsel.demo.loader import load_demo
+from trivsel.schema import prepare_database
 
 AREAS_WITH_COMMANDS = ("admin", "demo", "directory", "privacy", "statistics")
 

@@ -1,4 +1,5 @@
-"""Every model of every area, in the order their tables depend on each other."""
+"""The schema: every model of every area (in the order their tables depend on each other),
+and preparing a database for the app."""
 
 from trivsel.core.users import User
 from trivsel.corps.models import VolunteerProfile, VolunteerStatusChange
@@ -39,3 +40,17 @@ MODELS = [
     ThemeDaySignup,
     Cover,
 ]
+
+
+def prepare_database():
+    """Create or upgrade the schema, then store what the plugins contribute to the database
+    (their directory offers), so no page has to write while it is shown. Needs an app context.
+    Returns (was_new, applied migration names)."""
+    from trivsel.core import db
+    from trivsel.core.plugins import get_plugins
+    from trivsel.directory import service as directory
+
+    was_new, applied = db.migrate()
+    with db.database.connection_context():
+        directory.sync_plugin_offers(get_plugins())
+    return was_new, applied

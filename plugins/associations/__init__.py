@@ -56,3 +56,12 @@ def trivsel_navigation_items():
     if current_user.is_authenticated and current_user.organisation in associations():
         return [NavItem("associations.home", _l("Vores tilbud"))]
     return []
+
+
+@hookimpl
+def trivsel_demo(demo):
+    """Each association owns its offers in the directory; Ole Krogh keeps Ældresagen's."""
+    for key, name in associations().items():
+        demo.own_offers(key, name)
+    if "aeldresagen" in associations():
+        demo.join_organisation("forening", "aeldresagen")

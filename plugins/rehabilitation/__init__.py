@@ -1,13 +1,14 @@
 """The municipal rehabilitation department: its referral form, its contact person, and the
 date the municipal course ends on the coordinator's course page."""
 
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from trivsel.api import Organisation, ReferralForm, hookimpl
+from trivsel.api import Organisation, ReferralForm, ReferralSubmission, hookimpl
 
 from .forms import FORM_KEY, RehabilitationReferralForm, submit
 
@@ -66,8 +67,6 @@ def trivsel_template_slot(slot, context):
     ends_on = referral.extra.get("municipal_course_ends_on")
     if not ends_on:
         return None
-    from datetime import date
-
     # render_template returns text; the template is ours and autoescaped, so it is safe.
     return Markup(
         render_template(
@@ -75,4 +74,26 @@ def trivsel_template_slot(slot, context):
             ends_on=date.fromisoformat(ends_on),
             course=context["course"],
         )
+    )
+
+
+@hookimpl
+def trivsel_demo(demo):
+    """Susanne Berg of the rehabilitation department referred Gerda, whose municipal course
+    ended two days before the referral."""
+    demo.join_organisation("partner", ORGANISATION)
+    demo.refer(
+        "gerda",
+        FORM_KEY,
+        "partner",
+        ReferralSubmission(
+            citizen={},
+            consents={"share_contact": True, "share_considerations": False},
+            referrer_name="Susanne Berg",
+            referrer_department="Genoptræningen",
+            referrer_phone="72 10 60 00",
+            first_call="scheme",
+            extra={"municipal_course_ends_on": (demo.today - timedelta(days=112)).isoformat()},
+            received_on=demo.today - timedelta(days=110),
+        ),
     )

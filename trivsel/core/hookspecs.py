@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pluggy
 
@@ -89,6 +89,28 @@ class OfferFigures:
     active: bool
     bridged: int
     went: int
+
+
+class Demo(Protocol):
+    """The demo being loaded, as ``trivsel_demo`` receives it.
+
+    Demo logins are named by the part of their e-mail before the ``@`` (``"partner"``,
+    ``"forening"``, ``"koordinator"``); the report's stories by the citizen's first name in
+    lower case (``"gerda"``, ``"inge"``).
+    """
+
+    today: date
+
+    def join_organisation(self, login: str, organisation: str) -> None:
+        """Make the demo login a staff member of the plugin's organisation (its key)."""
+
+    def refer(self, story: str, form: str, referred_by: str, submission: ReferralSubmission):
+        """Mark the story's course as referred through the referral form ``form`` by the demo
+        login ``referred_by``, with the submission's referrer, consents and extra facts."""
+
+    def own_offers(self, organisation: str, organisation_name: str) -> int:
+        """Give the organisation (its key) the demo's directory offers run under that name, so
+        its staff keep them; returns how many."""
 
 
 @dataclass(frozen=True)
@@ -377,6 +399,32 @@ def trivsel_template_slot(slot: str, context: dict[str, Any]) -> Markup | str | 
 
     Called while the page is rendered, once per slot. A plugin that raises is logged and
     shown on the admin page; the page renders without its part.
+    """
+
+
+# ---------------------------------------------------------------------------
+# The demo
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def trivsel_demo(demo: Demo) -> None:
+    """Add the plugin's part of the demo: its organisations' users, its referrals.
+
+    :param demo: the demo being loaded (see :class:`Demo`): its day, and ways to tie a demo
+        login to an organisation, to mark a demo story as a referral from the plugin's form,
+        and to own directory offers.
+    :return: nothing; a returned value is ignored.
+
+    Called once by ``flask load-demo`` (and ``make run`` on a new database), after the core's
+    demo (users, offers, the report's stories) is written, inside the same transaction. A
+    plugin that raises is logged; the demo loads without its part.
+
+    Example::
+
+        @hookimpl
+        def trivsel_demo(demo):
+            demo.join_organisation("partner", "myorg")
     """
 
 

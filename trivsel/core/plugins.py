@@ -11,8 +11,16 @@ from pathlib import Path
 import pluggy
 
 from trivsel.core import hookspecs, resources
+from trivsel.core.labels import CONSENT_ITEMS as CORE_CONSENT_ITEMS
 
 ENTRY_POINT_GROUP = "trivsel"
+# Hooks whose items' keys must be unique across plugins, and what a key names.
+UNIQUE_KEYS = {
+    "trivsel_branches": "branch",
+    "trivsel_organisations": "organisation",
+    "trivsel_referral_forms": "referral form",
+    "trivsel_consent_items": "consent item",
+}
 log = logging.getLogger(__name__)
 
 
@@ -143,7 +151,24 @@ class Plugins:
         for _ in self._call_each(hook_name, kwargs):
             pass
 
-    # Typed helpers for the hooks the core uses.
+    def check_unique_keys(self):
+        """Stop start-up when two plugins contribute the same key where keys must be unique
+        (branches, organisations, referral forms, consent items), naming both."""
+        for hook, what in UNIQUE_KEYS.items():
+            owner = {}
+            if hook == "trivsel_consent_items":
+                owner = dict.fromkeys(CORE_CONSENT_ITEMS, "trivsel.core")
+            for plugin, item in self.collect_by_plugin(hook):
+                key = item if hook == "trivsel_consent_items" else item.key
+                if key in owner:
+                    first, second = sorted((owner[key], plugin))
+                    raise PluginLoadError(
+                        f"Plugins {first!r} and {second!r} both contribute the {what} "
+                        f"{key!r}; keys must be unique. Disable one (TRIVSEL_DISABLED_PLUGINS)."
+                    )
+                owner[key] = plugin
+
+    # Typed helpers for the hooks the core uses. Keys are unique (checked at start-up).
     def branches(self):
         return {branch.key: branch for branch in self.collect("trivsel_branches")}
 
@@ -151,19 +176,16 @@ class Plugins:
         return {org.key: org for org in self.collect("trivsel_organisations")}
 
     def referral_forms(self):
-        """{key: (plugin name, ReferralForm)}; the first plugin to claim a key keeps it."""
-        forms = {}
-        for plugin, form in self.collect_by_plugin("trivsel_referral_forms"):
-            forms.setdefault(form.key, (plugin, form))
-        return forms
+        """{key: (plugin name, ReferralForm)}."""
+        return {
+            form.key: (plugin, form)
+            for plugin, form in self.collect_by_plugin("trivsel_referral_forms")
+        }
 
     def consent_items(self):
-        from trivsel.core import labels
-
-        items = dict(labels.CONSENT_ITEMS)
+        items = dict(CORE_CONSENT_ITEMS)
         for result in self._call_each("trivsel_consent_items", {}):
-            for code, label in (result or {}).items():
-                items.setdefault(code, label)
+            items.update(result or {})
         return items
 
     def navigation_items(self):

@@ -3,8 +3,8 @@
 import click
 from flask.cli import with_appcontext
 
-from trivsel.app import prepare_database
 from trivsel.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
+from trivsel.schema import prepare_database
 
 
 @click.command("load-demo")

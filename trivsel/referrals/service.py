@@ -77,27 +77,7 @@ def save(submission, plugin, form_key, user, organisation, submission_key=None):
     }
 
     def record(course):
-        Referral.create(
-            course=course,
-            form=form_key,
-            plugin=plugin,
-            organisation=organisation,
-            referred_by=user.id,
-            referrer_name=submission.referrer_name,
-            referrer_department=submission.referrer_department,
-            referrer_phone=submission.referrer_phone,
-            first_call=submission.first_call,
-            extra=json.dumps(submission.extra, default=str) if submission.extra else None,
-        )
-        for item, given in submission.consents.items():
-            Consent.create(
-                course=course,
-                item=item,
-                given=bool(given),
-                recorded_on=received,
-                source=f"referral:{plugin}",
-                recorded_by=user.id,
-            )
+        record_referral(course.id, submission, plugin, form_key, user.id, organisation)
 
     return register_inquiry(
         user.id,
@@ -111,6 +91,34 @@ def save(submission, plugin, form_key, user, organisation, submission_key=None):
         birth_year=submission.birth_year,
         target_group=submission.target_group,
     )
+
+
+def record_referral(course_id, submission, plugin, form_key, user_id, organisation, at=None):
+    """How the course came in (the referral row) and the consents the referral carried, item
+    by item; inside the caller's transaction."""
+    received = submission.received_on or date.today()
+    Referral.create(
+        course=course_id,
+        form=form_key,
+        plugin=plugin,
+        organisation=organisation,
+        referred_by=user_id,
+        referrer_name=submission.referrer_name,
+        referrer_department=submission.referrer_department,
+        referrer_phone=submission.referrer_phone,
+        first_call=submission.first_call,
+        extra=json.dumps(submission.extra, default=str) if submission.extra else None,
+        **({"created_at": at} if at else {}),
+    )
+    for item, given in submission.consents.items():
+        Consent.create(
+            course=course_id,
+            item=item,
+            given=bool(given),
+            recorded_on=received,
+            source=f"referral:{plugin}",
+            recorded_by=user_id,
+        )
 
 
 def statuses_for(user):
