@@ -4,8 +4,8 @@ its own referral form; counted apart in the statistics."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import Email, NumberRange, ValidationError
+from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.validators import NumberRange, ValidationError
 
 from trivsel.api import (
     FIRST_CALL,
@@ -15,6 +15,7 @@ from trivsel.api import (
     ReferralSubmission,
     choices,
     chosen,
+    email_field,
     hookimpl,
     max_length,
     optional,
@@ -45,14 +46,7 @@ class YouthReferralForm(Form):
     citizen_phone = StringField(
         _l("Den unges telefonnummer"), validators=[optional(), max_length(30)]
     )
-    citizen_email = EmailField(
-        _l("Den unges e-mail"),
-        validators=[
-            optional(),
-            max_length(254),
-            Email(message=_l("Skriv en gyldig e-mailadresse.")),
-        ],
-    )
+    citizen_email = email_field(_l("Den unges e-mail"))
     birth_year = IntegerField(_l("Fødselsår"), validators=[optional(), _age_range])
     first_call = RadioField(
         _l("Hvem tager første kontakt?"),

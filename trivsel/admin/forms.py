@@ -1,11 +1,11 @@
 """The administrator's form for a user: name, e-mail, role, organisation, password."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import Email, ValidationError
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import ValidationError
 
 from trivsel.core import labels
-from trivsel.core.forms import Form, choices, max_length, optional, required
+from trivsel.core.forms import Form, choices, email_field, max_length, optional, required
 from trivsel.core.plugins import get_plugins
 
 MIN_PASSWORD = 10
@@ -18,14 +18,7 @@ def password_strength(form, field):
 
 class UserForm(Form):
     name = StringField(_l("Navn"), validators=[required(), max_length(100)])
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            required(),
-            max_length(254),
-            Email(message=_l("Skriv en gyldig e-mailadresse.")),
-        ],
-    )
+    email = email_field(_l("E-mail"), required_field=True)
     role = SelectField(_l("Rolle"), choices=choices(labels.ROLES))
     organisation = SelectField(
         _l("Organisation"),

@@ -5,8 +5,22 @@ from datetime import date
 from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectMultipleField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectMultipleField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 # WTForms' built-in messages (English in WTForms), said in Danish through our catalogue.
@@ -107,6 +121,19 @@ class VersionField(HiddenField):
 
 def date_field(label, *validators, **kwargs):
     return DateField(label, validators=list(validators) or [typed()], **kwargs)
+
+
+def email_field(label, required_field=False, **kwargs):
+    """An e-mail address field: at most 254 characters, a valid address (Danish messages)."""
+    return EmailField(
+        label,
+        validators=[
+            required() if required_field else optional(),
+            max_length(254),
+            Email(message=_l("Skriv en gyldig e-mailadresse.")),
+        ],
+        **kwargs,
+    )
 
 
 def year_field(label):

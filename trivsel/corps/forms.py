@@ -5,7 +5,6 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    EmailField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -13,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, NumberRange, Regexp, ValidationError
+from wtforms.validators import NumberRange, Regexp, ValidationError
 
 from trivsel.core import labels
 from trivsel.core.forms import (
@@ -22,6 +21,7 @@ from trivsel.core.forms import (
     choices,
     chosen,
     date_field,
+    email_field,
     max_length,
     not_in_future,
     optional,
@@ -163,13 +163,9 @@ class ProfileForm(ProfileFieldsMixin, Form):
 
 class NewVolunteerForm(Form):
     name = StringField(_l("Navn"), validators=[required(), max_length(100)])
-    email = EmailField(
+    email = email_field(
         _l("E-mail"),
-        validators=[
-            required(),
-            max_length(254),
-            Email(message=_l("Skriv en gyldig e-mailadresse.")),
-        ],
+        required_field=True,
         description=_l("Den frivillige logger ind med den, når administratoren har givet adgang."),
     )
     applied_on = date_field(_l("Ansøgt"), typed(), not_in_future, default=date.today)

@@ -107,10 +107,11 @@ def _loads():
     return courses.alias("course_load"), proposals.alias("proposal_load")
 
 
-def volunteers_with_profiles(volunteer_id=None):
-    """Active volunteer logins with their profile (or None) and `load`, in one query."""
+def _with_profile_and_load():
+    """Volunteer users with their profile (or None), `load` (active courses and open
+    proposals) and `active_courses`, in one query."""
     course_load, proposal_load = _loads()
-    query = (
+    return (
         User.select(
             User,
             VolunteerProfile,
@@ -127,9 +128,14 @@ def volunteers_with_profiles(volunteer_id=None):
         .join(course_load, JOIN.LEFT_OUTER, on=(course_load.c.user_id == User.id))
         .switch(User)
         .join(proposal_load, JOIN.LEFT_OUTER, on=(proposal_load.c.user_id == User.id))
-        .where((User.role == "volunteer") & (User.active == True))  # noqa: E712
+        .where(User.role == "volunteer")
         .order_by(User.name)
     )
+
+
+def volunteers_with_profiles(volunteer_id=None):
+    """Active volunteer logins with their profile (or None) and `load`, in one query."""
+    query = _with_profile_and_load().where(User.active == True)  # noqa: E712
     if volunteer_id is not None:
         query = query.where(User.id == volunteer_id)
     return list(query)
@@ -206,26 +212,7 @@ def refusals_for(volunteer_id, today=None):
 
 def corps_list():
     """Every volunteer (also those without a login any more), with profile and load."""
-    course_load, proposal_load = _loads()
-    return list(
-        User.select(
-            User,
-            VolunteerProfile,
-            (fn.COALESCE(course_load.c.n, 0) + fn.COALESCE(proposal_load.c.n, 0)).alias("load"),
-        )
-        .join(
-            VolunteerProfile,
-            JOIN.LEFT_OUTER,
-            on=(VolunteerProfile.user == User.id),
-            attr="profile",
-        )
-        .switch(User)
-        .join(course_load, JOIN.LEFT_OUTER, on=(course_load.c.user_id == User.id))
-        .switch(User)
-        .join(proposal_load, JOIN.LEFT_OUTER, on=(proposal_load.c.user_id == User.id))
-        .where(User.role == "volunteer")
-        .order_by(User.name)
-    )
+    return list(_with_profile_and_load())
 
 
 def active_volunteers(today=None):

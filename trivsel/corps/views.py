@@ -1,6 +1,5 @@
 """The coordinator's view of the volunteer corps: the list, a new applicant, a profile."""
 
-
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user

@@ -6,7 +6,6 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateTimeLocalField,
-    EmailField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -14,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, NumberRange, ValidationError
+from wtforms.validators import NumberRange, ValidationError
 
 from trivsel.core import labels
 from trivsel.core.forms import (
@@ -24,6 +23,7 @@ from trivsel.core.forms import (
     choices,
     chosen,
     date_field,
+    email_field,
     max_length,
     not_in_future,
     optional,
@@ -94,14 +94,7 @@ class CitizenFieldsMixin:
         ),
     )
     phone = StringField(_l("Telefon"), validators=[optional(), max_length(30)])
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            optional(),
-            max_length(254),
-            Email(message=_l("Skriv en gyldig e-mailadresse.")),
-        ],
-    )
+    email = email_field(_l("E-mail"))
 
     def citizen_fields(self):
         return {

@@ -228,7 +228,9 @@ def edit_citizen(course_id):
             flash(_("Kontaktoplysningerne er gemt."), "success")
             return redirect(url_for("courses.show", course_id=course_id), 303)
     status = 422 if form.errors or form.form_errors else 200
-    return render("courses/citizen.html", form=form, course=course, status=status)
+    return render(
+        "courses/edit.html", title=_("Kontaktoplysninger"), form=form, course=course, status=status
+    )
 
 
 @bp.route("/courses/<int:course_id>/match-facts", methods=["GET", "POST"])
@@ -255,9 +257,14 @@ def edit_match_facts(course_id):
         except steps.Conflict:
             form.version.data = _load(course_id).version
             form.form_errors.append(conflict_message())
-            return render("courses/match_facts.html", form=form, course=course, status=409)
+            return _match_facts_page(form, course, 409)
         else:
             flash(_("Oplysningerne til matchet er gemt."), "success")
             return redirect(url_for("courses.show", course_id=course_id), 303)
     status = 422 if form.errors or form.form_errors else 200
-    return render("courses/match_facts.html", form=form, course=course, status=status)
+    return _match_facts_page(form, course, status)
+
+
+def _match_facts_page(form, course, status):
+    title = _("Oplysninger til matchet")
+    return render("courses/edit.html", title=title, form=form, course=course, status=status)

@@ -3,17 +3,24 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    EmailField,
     IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, NumberRange, ValidationError
+from wtforms.validators import NumberRange, ValidationError
 
 from trivsel.core import labels
-from trivsel.core.forms import Form, MultiCheckboxField, choices, max_length, optional, required
+from trivsel.core.forms import (
+    Form,
+    MultiCheckboxField,
+    choices,
+    email_field,
+    max_length,
+    optional,
+    required,
+)
 
 AGE = NumberRange(min=0, max=120, message=_l("Skriv en alder mellem 0 og 120."))
 
@@ -43,14 +50,7 @@ class OfferForm(Form):
     )
     contact_name = StringField(_l("Kontaktperson"), validators=[optional(), max_length(100)])
     contact_phone = StringField(_l("Telefon"), validators=[optional(), max_length(30)])
-    contact_email = EmailField(
-        _l("E-mail"),
-        validators=[
-            optional(),
-            max_length(254),
-            Email(message=_l("Skriv en gyldig e-mailadresse.")),
-        ],
-    )
+    contact_email = email_field(_l("E-mail"))
     url = StringField(_l("Hjemmeside"), validators=[optional(), max_length(300)])
     categories = MultiCheckboxField(_l("Kategorier"), choices=choices(labels.OFFER_CATEGORIES))
     active = BooleanField(_l("Vis tilbuddet i kataloget"), default=True)
