@@ -6,6 +6,7 @@ from trivsel.corps.models import VolunteerProfile, VolunteerStatusChange
 from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent, Proposal
 from trivsel.cover.models import Cover
 from trivsel.directory.models import Offer, OfferLink
+from trivsel.notifications.models import NotificationPreference, OutboxMessage
 from trivsel.privacy.models import AccessLog, Consent, RetentionRun
 from trivsel.referrals.models import Referral
 from trivsel.stories.models import Story
@@ -39,6 +40,8 @@ MODELS = [
     ThemeDay,
     ThemeDaySignup,
     Cover,
+    OutboxMessage,
+    NotificationPreference,
 ]
 
 

@@ -1,0 +1,50 @@
+"""The kinds of message Trivsel sends: who may get each, its default channel, its words.
+
+Every text names no citizen (no name, phone, goals): only what happened, the course number and
+a link that needs a login. A test renders every kind and checks it against the demo's people.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of message.
+
+    :param key: stored on the message and the user's preference.
+    :param label: what the preference page calls it.
+    :param roles: the roles that may get it (and choose it on their preference page).
+    :param subject: the subject line, formatted with the message's context.
+    :param body: the text before the link, formatted with the message's context.
+    :param link: the endpoint the link opens (a page that needs a login), or None.
+    :param digest: whether a coordinator may get it in the morning digest instead.
+    """
+
+    key: str
+    label: str
+    roles: tuple
+    subject: str
+    body: str
+    link: str | None = None
+    digest: bool = False
+
+
+KINDS = {}
+
+
+def kind(key, label, roles, subject, body, link=None, digest=False):
+    """Register a kind of message (areas register theirs when imported)."""
+    KINDS[key] = Kind(key, label, tuple(roles), subject, body, link, digest)
+    return KINDS[key]
+
+
+TEST = kind(
+    "test",
+    _l("Prøvebesked"),
+    ("admin",),
+    _l("Prøvebesked fra Trivsel"),
+    _l("Dette er en prøvebesked. Når du kan læse den, kan Trivsel sende e-mail."),
+    link="auth.login",
+)
