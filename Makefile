@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app trivsel
 
-.PHONY: run test test-postgresql lint translations extract-messages clean
+.PHONY: run test test-postgresql test-wheel lint translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,15 +28,24 @@ run: $(VENV)/.installed translations
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+# pytest-xdist workers: two, the cores CI has (each browser-test worker runs its own chromium).
+# On a bigger machine try `make test WORKERS=auto`; WORKERS=0 runs in one process.
+WORKERS ?= 2
 
 test: $(VENV)/.installed translations lint
 	bash scripts/ensure-chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)
 
-# The whole suite again on a throwaway PostgreSQL cluster (Debian's postgresql package).
+# The tests that use the database again, on a throwaway PostgreSQL cluster (Debian's postgresql
+# package), each worker on a database of its own; the browser tests ran on SQLite already.
 test-postgresql: $(VENV)/.installed translations
-	bash scripts/ensure-chromium
-	bash scripts/with-postgresql $(BIN)/pytest $(PYTEST_ARGS)
+	bash scripts/with-postgresql $(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)
+
+# The wheel, installed into a fresh venv outside the checkout, served by gunicorn.
+test-wheel: $(VENV)/.installed translations
+	PYTHON=$(PYTHON) bash scripts/test-wheel
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k _plural:1,2 -o trivsel/translations/messages.pot .

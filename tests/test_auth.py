@@ -1,9 +1,13 @@
 """Logging in and out; passwords; where each role lands."""
 
 import pytest
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD, CsrfClient, fresh_database_url, make_user
 
+from trivsel import create_app
+from trivsel.core.auth import _dummy_hash
+from trivsel.core.db import database
 from trivsel.core.users import User
+from trivsel.schema import prepare_database
 
 
 @pytest.mark.parametrize(
@@ -40,10 +44,37 @@ def test_an_inactive_user_cannot_log_in(client, app):
     assert response.status_code == 422
 
 
-def test_passwords_are_hashed_with_scrypt(users):
-    stored = User.get_by_id(users["admin"].id).password_hash
-    assert stored.startswith("scrypt:")
-    assert PASSWORD not in stored
+@pytest.mark.database
+def test_passwords_are_hashed_with_scrypt(tmp_path):
+    """The production setting, which the other tests swap for a cheap hash: an app built
+    without PASSWORD_HASH_METHOD stores scrypt hashes, and logs in with the right password
+    only."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": fresh_database_url(tmp_path),
+            "SECRET_KEY": "test-secret",
+            "PLUGINS_DIR": str(tmp_path / "no-plugins"),
+            "ENTRY_POINT_PLUGINS": False,
+        }
+    )
+    app.test_client_class = CsrfClient
+    try:
+        with app.app_context():
+            prepare_database()
+            user = make_user("admin", "Anders Admin")
+            stored = User.get_by_id(user.id).password_hash
+            assert _dummy_hash().startswith("scrypt:")  # an unknown e-mail costs the same
+        assert stored.startswith("scrypt:")
+        assert PASSWORD not in stored
+        client = app.test_client()
+        wrong = client.post("/login", data={"email": user.email, "password": "wrong"})
+        assert wrong.status_code == 422
+        right = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert right.headers["Location"] == "/admin/users"
+    finally:
+        if not database.is_closed():
+            database.close()
 
 
 def test_login_redirects_only_within_the_site(client, auth, users):

@@ -11,6 +11,7 @@ def test_environment_variables_are_parsed():
             "TRIVSEL_FIRST_CONTACT_FLAG_DAYS": "3",
             "TRIVSEL_DISABLED_PLUGINS": "a, b,,",
             "TRIVSEL_SECRET_KEY": "",
+            "TRIVSEL_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # not read: only tests weaken it
             "UNRELATED": "x",
         }
     )
@@ -23,7 +24,9 @@ def test_environment_variables_are_parsed():
 
 def test_the_environment_overrides_the_defaults(tmp_path, monkeypatch):
     monkeypatch.setenv("TRIVSEL_COURSE_EXPECTED_WEEKS", "10")
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "x"}
+    )
     assert app.config["COURSE_EXPECTED_WEEKS"] == 10
     assert app.config["BABEL_DEFAULT_LOCALE"] == "da"
 

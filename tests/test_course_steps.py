@@ -1,8 +1,10 @@
 """Every step of the flow over HTTP, its refusals, and bad input that changes nothing."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 from flowkit import days_ago
 
 from trivsel.courses import flow
@@ -259,7 +261,8 @@ def test_conversations_are_counted_on_the_course_page(kit, users):
         Conversation.create(
             course=course_id, held_on=day, mode="home", logged_by=users["volunteer"]
         )
+    last = format_date(date.today() - timedelta(days=3), "medium", locale="da")
     page = kit.client.get(f"/courses/{course_id}").get_data(as_text=True)
-    assert "seneste" in page
+    assert f"<dt>Samtaler</dt><dd>2, seneste {last}</dd>" in page
     row = kit.client.get("/courses?q=Gerda").get_data(as_text=True)
-    assert ">2<" in row
+    assert re.search(rf"<td>2</td>\s*<td>{re.escape(last)}</td>", row)  # count, latest

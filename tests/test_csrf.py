@@ -1,8 +1,7 @@
 """CSRF on every state change, and an expired token that loses nothing."""
 
-import time
-
 import pytest
+from itsdangerous import TimestampSigner
 
 from trivsel import create_app
 from trivsel.courses import flow
@@ -27,16 +26,27 @@ def test_login_needs_a_token_too(client, users):
     assert response.status_code == 400
 
 
+class Clock:
+    """Seconds added to the clock itsdangerous stamps and checks the tokens with."""
+
+    offset = 0
+
+
 @pytest.fixture
-def short_lived(app):
-    """The same app, with form tokens that expire after one second."""
-    app.config["WTF_CSRF_TIME_LIMIT"] = 1
+def short_lived(app, monkeypatch):
+    """The same app, with form tokens that expire after a minute, on a clock `_expire` moves
+    on instead of waiting."""
+    app.config["WTF_CSRF_TIME_LIMIT"] = 60
+    monkeypatch.setattr(Clock, "offset", 0)
+    now = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now(self) + Clock.offset)
     return app
 
 
 def _expire(client):
+    """Fetch a token, then let a minute and a second pass: the token is past its minute."""
     client.fetch_token()
-    time.sleep(2)
+    Clock.offset += 61
 
 
 def test_an_expired_token_on_a_plain_form_keeps_what_was_typed(short_lived, kit):
@@ -80,7 +90,9 @@ def test_an_expired_token_on_htmx_gets_a_fresh_token_and_a_message(short_lived, 
 
 
 def test_the_default_token_outlives_a_working_day(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "x"}
+    )
     assert app.config["WTF_CSRF_TIME_LIMIT"] >= 8 * 3600
 
 

@@ -525,7 +525,6 @@ def test_organisation_and_nav_item_types():
     assert Organisation("x", "X").kind == "referrer"
     assert NavItem("a.b", "B").endpoint == "a.b"
     assert OfferData("k", "Org", "Name").categories == ()
-    assert json.dumps({"ok": True})
 
 
 # --- The demo -------------------------------------------------------------------------------

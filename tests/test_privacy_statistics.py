@@ -33,9 +33,9 @@ course_specs = st.fixed_dictionaries(
         "wait": st.integers(0, 20),
         "length": st.integers(7, 200),
         "conversations": st.integers(0, 12),
-        # PostgreSQL text cannot hold NUL; the forms never send it.
+        # PostgreSQL text cannot hold NUL, nor UTF-8 a lone surrogate; the forms send neither.
         "decline_reason": st.none()
-        | st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=30),
+        | st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=30),
         "follow_on": st.none() | st.booleans(),
         "who5": st.none() | st.tuples(st.integers(0, 25), st.integers(0, 25)),
     }

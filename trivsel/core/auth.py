@@ -1,10 +1,12 @@
 """Who may do what: deny by default, each view declares the roles allowed to use it."""
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, has_app_context, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from trivsel.core.config import DEFAULTS
 
 ROLES = ("coordinator", "volunteer", "partner", "admin")
 PUBLIC = "public"
@@ -50,17 +52,32 @@ def enforce_roles():
     return None
 
 
+def _hash_method():
+    """The app's PASSWORD_HASH_METHOD (scrypt unless the tests ask for a cheap one); the
+    default outside an app."""
+    if has_app_context():
+        return current_app.config["PASSWORD_HASH_METHOD"]
+    return DEFAULTS["PASSWORD_HASH_METHOD"]
+
+
 def hash_password(password):
-    # Werkzeug's default is scrypt.
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=_hash_method())
 
 
 def password_matches(user, password):
     return check_password_hash(user.password_hash, password)
 
 
-# A hash to compare against when the e-mail is unknown, so both cases take the same time.
-_DUMMY_HASH = generate_password_hash("not a password")
+# Hashes to compare against when the e-mail is unknown, one per method, made on first use with
+# the app's method, so a login for an unknown e-mail costs what a real one does.
+_DUMMY_HASHES = {}
+
+
+def _dummy_hash():
+    method = _hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not a password", method=method)
+    return _DUMMY_HASHES[method]
 
 
 def authenticate(email, password):
@@ -68,7 +85,7 @@ def authenticate(email, password):
 
     user = User.get_or_none(User.email == email.strip().lower())
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     return user if password_matches(user, password) else None
 

@@ -15,6 +15,10 @@ DEFAULTS = {
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # How passwords are hashed (werkzeug's generate_password_hash method). Deliberately not a
+    # TRIVSEL_* variable: only the tests change it, to a cheap "pbkdf2:sha256:1", since a
+    # scrypt hash per test user would cost most of the suite's time.
+    "PASSWORD_HASH_METHOD": "scrypt",
     # Working days an inquiry may wait for first contact before the queue flags it (5.1.2).
     "FIRST_CONTACT_FLAG_DAYS": 2,
     # Expected length of a course (a guideline, not a limit: 5.1.7).
