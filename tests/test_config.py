@@ -38,3 +38,13 @@ def test_sqlite_in_the_instance_folder_by_default(tmp_path, monkeypatch):
     app = create_app({"TESTING": True, "SECRET_KEY": "x"})
     assert database_url(app).startswith("sqlite:///")
     assert database_url(app).endswith("/instance/trivsel.db")
+
+
+def test_the_instance_secret_key_is_private_and_kept(tmp_path):
+    from trivsel.app import _instance_secret_key
+
+    first = _instance_secret_key(tmp_path)
+    assert len(first) == 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert _instance_secret_key(tmp_path) == first
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary file left

@@ -1,6 +1,8 @@
 """The app factory: `create_app` reads top to bottom as configure steps."""
 
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from flask import Flask
@@ -64,11 +66,20 @@ def configure_settings(app, test_config):
 
 
 def _instance_secret_key(instance):
-    """A random key kept in instance/secret_key, so sessions survive a restart."""
+    """A random key kept in instance/secret_key, so sessions survive a restart. Written to a
+    private temporary file and linked into place, so workers starting together on a new
+    instance agree on one key and it is never readable by others, not even for a moment."""
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        fd, temporary = tempfile.mkstemp(dir=instance, prefix=".secret_key.")  # mode 0600
+        try:
+            os.write(fd, secrets.token_hex(32).encode())
+            os.close(fd)
+            os.link(temporary, path)  # fails if another worker linked its key first
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()
 
 
