@@ -120,3 +120,18 @@ def test_wtforms_own_messages_are_danish(kit):
     assert response.status_code == 422
     assert "Vælg en af mulighederne." in response.get_data(as_text=True)
     assert "could not coerce" not in response.get_data(as_text=True)
+
+
+def test_the_course_list_pages_without_skipping_or_repeating_a_course(app, users):
+    from trivsel.courses.models import Course
+    from trivsel.courses.queries import search_courses
+
+    for n in range(7):
+        Course.create(stage="new", received_on=date(2026, 1, 1 + n), initiated_by="citizen")
+    seen, page, has_more = [], 1, True
+    while has_more:
+        rows, has_more = search_courses(page=page, per_page=3)
+        seen += [c.id for c in rows]
+        page += 1
+    assert sorted(seen) == sorted(c.id for c in Course.select()) and len(seen) == 7
+    assert page - 1 == 3  # 3 + 3 + 1

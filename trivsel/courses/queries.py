@@ -91,9 +91,10 @@ def search_courses(q="", stage="", branch="", volunteer_id=None, page=1, per_pag
         query = query.where(Course.branch == branch)
     if volunteer_id:
         query = query.where(Course.volunteer == volunteer_id)
-    rows = list(
-        query.order_by(Course.received_on.desc(), Course.id.desc()).paginate(page, per_page + 1)
-    )
+    # One row more than a page tells whether there is a next page (paginate() would shift
+    # every later page by that row).
+    ordered = query.order_by(Course.received_on.desc(), Course.id.desc())
+    rows = list(ordered.limit(per_page + 1).offset((page - 1) * per_page))
     return rows[:per_page], len(rows) > per_page
 
 
