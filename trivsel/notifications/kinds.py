@@ -48,3 +48,14 @@ TEST = kind(
     _l("Dette er en prøvebesked. Når du kan læse den, kan Trivsel sende e-mail."),
     link="auth.login",
 )
+
+# The morning digest: a coordinator's held messages in one (see digest.py). Not a kind to
+# choose on the preference page: the digest option there decides whether it comes.
+DIGEST = kind(
+    "digest",
+    _l("Morgenoversigt"),
+    ("coordinator",),
+    _l("Trivsel: morgenoversigt med %(count)d beskeder"),
+    _l("Godmorgen. Her er det, Trivsel har at fortælle siden sidst:\n\n%(items)s"),
+    link="dashboard.index",
+)

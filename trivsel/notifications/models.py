@@ -12,7 +12,12 @@ class OutboxMessage(BaseModel):
 
     `status`: "queued" (waiting, or waiting for a retry at `due_at`), "sending" (claimed by a
     sender: `claimed_by`, `claimed_at`), "sent", "failed" (gave up after the bounded number of
-    tries; the admin sees `last_error`), "held" (kept for the recipient's morning digest).
+    tries; the admin sees `last_error`), "held" (kept for the recipient's morning digest),
+    "digested" (went out in the digest message `digest_id`).
+
+    `failure` says why a message is "failed": "no_address" (the recipient has no address on
+    its channel), "no_channel" (no plugin provides its channel) or "gave_up" (every try
+    failed). The first two are the people the admin's page lists as unreachable.
     """
 
     kind = CharField(max_length=40, index=True)
@@ -34,6 +39,8 @@ class OutboxMessage(BaseModel):
     claimed_at = DateTimeField(null=True)
     sent_at = DateTimeField(null=True)
     created_at = DateTimeField(default=now)
+    failure = CharField(max_length=20, null=True)
+    digest_id = IntegerField(null=True)  # the digest message that carried a "digested" one
 
 
 class NotificationPreference(BaseModel):

@@ -2,6 +2,7 @@
 back sends nothing and a change that commits cannot lose its message."""
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
@@ -13,6 +14,12 @@ from trivsel.notifications.models import NotificationPreference, OutboxMessage
 EMAIL = "email"
 OFF = "off"
 LOG_IN = _l("Log ind for at se det: %(link)s")
+# The preference row (kind "digest") of a coordinator who wants the morning digest: its
+# channel is the digest's. Kinds with digest=True are then held for it (see digest.py).
+DIGEST = "digest"
+DIGEST_ROLES = ("coordinator",)
+QUEUED = "queued"
+HELD = "held"
 
 
 def queue(
@@ -34,26 +41,35 @@ def queue(
     :param dedupe_key: a message with this key is queued once only, ever (per recipient: the
         user id is appended).
     :param due_at: when it may be sent (default now).
+
+    The texts are written in the default language (Danish), whoever's request queues them.
+    A coordinator who chose the morning digest gets a kind with `digest=True` "held" for it.
     """
     spec = KINDS[kind]
     values = {"course": course_id, **(context or {})}
-    link = _link(spec, course_id)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        link = _link(spec, course_id)
+        subject = (str(spec.subject) % values)[:200]
+        body = _body(spec, values, link)
     active = User.id.in_(list(user_ids)) & (User.active == True)  # noqa: E712
     users = list(User.select().where(active))
     chosen = _channels(kind, [u.id for u in users])
+    digest = _digest_users([u.id for u in users]) if spec.digest else set()
     queued = []
     for user in users:
         channel = chosen.get(user.id, EMAIL)
         if channel == OFF or user.role not in spec.roles:
             continue
         key = f"{dedupe_key}:{user.id}" if dedupe_key else None
+        held = user.id in digest and user.role in DIGEST_ROLES
         row = dict(
             kind=kind,
             channel=channel,
             user=user.id,
             address=user.email if channel == EMAIL else None,
-            subject=str(spec.subject) % values,
-            body=_body(spec, values, link),
+            subject=subject,
+            body=body,
+            status=HELD if held else QUEUED,
             attachment=attachment,
             attachment_method=method,
             course_id=course_id,
@@ -68,6 +84,29 @@ def queue(
                 raise
             # Queued once already (the dedupe key): nothing more to do.
     return queued
+
+
+def queue_to_address(kind, address, context=None):
+    """Queue one e-mail of `kind` to an address rather than a user (the admin's test
+    message). Returns the message."""
+    spec = KINDS[kind]
+    values = {"course": None, **(context or {})}
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = (str(spec.subject) % values)[:200]
+        body = _body(spec, values, _link(spec, None))
+    return OutboxMessage.create(
+        kind=kind, channel=EMAIL, address=address, subject=subject, body=body
+    )
+
+
+def _digest_users(user_ids):
+    """The users among `user_ids` who chose the morning digest."""
+    rows = NotificationPreference.select(NotificationPreference.user).where(
+        (NotificationPreference.kind == DIGEST)
+        & (NotificationPreference.channel != OFF)
+        & NotificationPreference.user.in_(user_ids)
+    )
+    return {row.user_id for row in rows}
 
 
 def _channels(kind, user_ids):
@@ -93,3 +132,21 @@ def _body(spec, values, link):
     if link:
         text += "\n\n" + str(LOG_IN) % {"link": link}
     return text
+
+
+def retry(message_id):
+    """A failed message back in the queue, due now, with its tries counted from 0 (the
+    admin's retry button). Returns whether it was failed (and is now queued)."""
+    changed = (
+        OutboxMessage.update(
+            status=QUEUED,
+            attempts=0,
+            due_at=now(),
+            failure=None,
+            claimed_by=None,
+            claimed_at=None,
+        )
+        .where((OutboxMessage.id == message_id) & (OutboxMessage.status == "failed"))
+        .execute()
+    )
+    return changed == 1
