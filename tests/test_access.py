@@ -40,6 +40,11 @@ ALLOWED = {
     "supervision.meeting": {"coordinator"},
     "supervision.handle_request": {"coordinator"},
     "supervision.create_theme_day": {"coordinator"},
+    "supervision.move_meeting": {"coordinator"},
+    "supervision.cancel_meeting": {"coordinator"},
+    "calendar.index": {"coordinator", "volunteer", "partner", "admin"},
+    "calendar.renew": {"coordinator", "volunteer", "partner", "admin"},
+    "calendar.feed": {"public"},
     "partner.home": {"partner"},
     "statistics.index": {"coordinator"},
     "statistics.annual_csv": {"coordinator"},
@@ -59,6 +64,10 @@ ALLOWED = {
     "admin.users": {"admin"},
     "admin.edit_user": {"admin"},
     "admin.settings": {"admin"},
+    "notifications.index": {"admin"},
+    "notifications.send_test": {"admin"},
+    "notifications.retry": {"admin"},
+    "notifications.preferences": {"coordinator", "volunteer", "partner", "admin"},
     "privacy.policy": {"coordinator", "admin"},
     "privacy.course": {"coordinator"},
     "privacy.export": {"coordinator"},
@@ -134,6 +143,8 @@ def url_args(kit, users):
         "request_id": 1,
         "day_id": 1,
         "cover_id": 1,
+        "message_id": 1,
+        "token": "x" * 43,  # no such calendar feed: 404, for anyone
     }
 
 

@@ -10,6 +10,7 @@ ALLOWED = [
     (flow.NEW, flow.FIRST_CONTACT, {}, flow.CONTACTED),
     (flow.CONTACTED, flow.SCHEDULE_INTAKE, {}, flow.INTAKE_SCHEDULED),
     (flow.INTAKE_SCHEDULED, flow.SCHEDULE_INTAKE, {}, flow.INTAKE_SCHEDULED),
+    (flow.INTAKE_SCHEDULED, flow.CANCEL_INTAKE, {}, flow.CONTACTED),
     (flow.CONTACTED, flow.HOLD_INTAKE, {"outcome": "matching"}, flow.MATCHING),
     (flow.INTAKE_SCHEDULED, flow.HOLD_INTAKE, {"outcome": "matching"}, flow.MATCHING),
     (
@@ -24,6 +25,8 @@ ALLOWED = [
     (flow.PROPOSED, flow.ACCEPT, {}, flow.MATCH_MEETING),
     (flow.PROPOSED, flow.DECLINE, {}, flow.MATCHING),
     (flow.PROPOSED, flow.RETRACT, {}, flow.MATCHING),
+    (flow.MATCH_MEETING, flow.SCHEDULE_MATCH_MEETING, {}, flow.MATCH_MEETING),
+    (flow.MATCH_MEETING, flow.CANCEL_MATCH_MEETING, {"scheduled": True}, flow.MATCH_MEETING),
     (
         flow.MATCH_MEETING,
         flow.MATCH_MEETING_HELD,
@@ -86,6 +89,29 @@ def test_match_meeting_needs_both_answers():
     with pytest.raises(StepRefused) as refused:
         next_stage(flow.MATCH_MEETING, flow.MATCH_MEETING_HELD, citizen_yes=True)
     assert refused.value.reason == "answers"
+
+
+def test_cancelling_a_match_meeting_needs_one_scheduled():
+    with pytest.raises(StepRefused) as refused:
+        next_stage(flow.MATCH_MEETING, flow.CANCEL_MATCH_MEETING, scheduled=False)
+    assert refused.value.reason == "not_scheduled"
+
+
+def test_meetings_are_scheduled_moved_and_cancelled_without_leaving_their_stage():
+    assert allowed_actions(flow.INTAKE_SCHEDULED) == [
+        flow.SCHEDULE_INTAKE,
+        flow.CANCEL_INTAKE,
+        flow.HOLD_INTAKE,
+        flow.WITHDRAW,
+    ]
+    assert allowed_actions(flow.MATCH_MEETING) == [
+        flow.SCHEDULE_MATCH_MEETING,
+        flow.CANCEL_MATCH_MEETING,
+        flow.MATCH_MEETING_HELD,
+        flow.WITHDRAW,
+    ]
+    # Nothing is cancelled that was never scheduled: no cancel before the intake is set.
+    assert flow.CANCEL_INTAKE not in allowed_actions(flow.CONTACTED)
 
 
 def test_unknown_action_is_refused():

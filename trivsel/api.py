@@ -22,11 +22,15 @@ from trivsel.core.forms import (
 )
 from trivsel.core.hookspecs import (
     Branch,
+    ChannelUnavailable,
     CourseSnapshot,
     NavItem,
+    NotificationChannel,
     OfferData,
     OfferFigures,
     Organisation,
+    OutgoingMessage,
+    Recipient,
     ReferralForm,
     ReferralSnapshot,
     ReferralSubmission,
@@ -75,6 +79,10 @@ __all__ = [
     "ReferralForm",
     "ReferralSnapshot",
     "ReferralSubmission",
+    "NotificationChannel",
+    "OutgoingMessage",
+    "Recipient",
+    "ChannelUnavailable",
     # Code lists and stage names a plugin may read
     "ACTIONS",
     "CONSENT_ITEMS",

@@ -18,6 +18,7 @@ AREAS = (
     "volunteer",
     "corps",
     "supervision",
+    "calendar",
     "cover",
     "partner",
     "referrals",
@@ -25,6 +26,7 @@ AREAS = (
     "stories",
     "statistics",
     "admin",
+    "notifications",
 )
 
 

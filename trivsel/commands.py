@@ -8,7 +8,9 @@ from flask.cli import with_appcontext
 from trivsel.demo.loader import load_demo
 from trivsel.schema import prepare_database
 
-AREAS_WITH_COMMANDS = ("admin", "demo", "directory", "privacy", "statistics")
+AREAS_WITH_COMMANDS = ("admin", "demo", "directory", "notifications", "privacy", "statistics")
+# Modules whose COMMANDS join a group another module made: (module under trivsel, group).
+COMMANDS_IN_GROUPS = (("notifications.reminder_commands", "outbox"),)  # `outbox remind`
 
 
 @click.command("init-db")
@@ -31,3 +33,6 @@ def init_app(app):
     for area in AREAS_WITH_COMMANDS:
         for command in import_module(f"trivsel.{area}.commands").COMMANDS:
             app.cli.add_command(command)
+    for module, group in COMMANDS_IN_GROUPS:
+        for command in import_module(f"trivsel.{module}").COMMANDS:
+            app.cli.commands[group].add_command(command)

@@ -23,9 +23,12 @@ def menu():
         ("directory.index", _l("Tilbud")),
         ("partner.about", _l("Om ordningen")),
         ("stories.index", _l("Fortællinger")),
+        ("calendar.index", _l("Kalender")),
         ("privacy.policy", _l("Databeskyttelse")),
         ("admin.users", _l("Brugere")),
         ("admin.settings", _l("Indstillinger")),
+        ("notifications.index", _l("Udbakke")),
+        ("notifications.preferences", _l("Beskeder")),
     ]
     if not current_user.is_authenticated:
         return []

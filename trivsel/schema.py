@@ -1,6 +1,7 @@
 """The schema: every model of every area (in the order their tables depend on each other),
 and preparing a database for the app."""
 
+from trivsel.calendar.models import Appointment, AppointmentAttendee, CalendarFeed
 from trivsel.core.users import User
 from trivsel.corps.models import VolunteerProfile, VolunteerStatusChange
 from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent, Proposal
@@ -42,6 +43,9 @@ MODELS = [
     Cover,
     OutboxMessage,
     NotificationPreference,
+    Appointment,
+    AppointmentAttendee,
+    CalendarFeed,
 ]
 
 

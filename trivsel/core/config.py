@@ -48,6 +48,25 @@ DEFAULTS = {
     # Plugins installed with pip (entry points in the group "trivsel"); tests turn them off.
     "ENTRY_POINT_PLUGINS": True,
     "DISABLED_PLUGINS": (),
+    # Notifications (see trivsel/notifications/ and the README's "Notifications"). Without an
+    # SMTP_URL e-mails wait in the outbox (the admin's Udbakke shows them); accepted:
+    # smtp://host:25, smtp+starttls://user:password@host:587, smtps://user:password@host:465.
+    "SMTP_URL": None,
+    "MAIL_FROM": "trivsel@localhost",
+    # Where the links in messages point (the messages are sent without a request).
+    "BASE_URL": "http://127.0.0.1:5000",
+    "SMTP_TIMEOUT": 10,  # seconds
+    # Tries before a message is "failed"; the waits between them are OUTBOX_RETRY_MINUTES
+    # (the last repeats): 1, 5, 15 min, 1, 3, 6, 12 h, so it gives up after about 22 hours.
+    "OUTBOX_MAX_ATTEMPTS": 8,
+    "OUTBOX_RETRY_MINUTES": (1, 5, 15, 60, 180, 360, 720, 1440),
+    # A message claimed this long ago by a sender that never finished (it crashed) is taken
+    # back and tried again.
+    "OUTBOX_CLAIM_MINUTES": 10,
+    # Seconds between the worker's rounds (`flask outbox worker`).
+    "OUTBOX_POLL_SECONDS": 5,
+    # The morning digest is gathered by the first send after this hour (local time).
+    "DIGEST_HOUR": 7,
 }
 
 # Environment variables read as TRIVSEL_<NAME>, with how to parse each.
@@ -66,6 +85,13 @@ _ENV = {
     "RETENTION_AFTER_CLOSE_MONTHS": int,
     "RETENTION_INQUIRY_MONTHS": int,
     "ACCESS_LOG_MONTHS": int,
+    "SMTP_URL": str,
+    "MAIL_FROM": str,
+    "BASE_URL": str,
+    "SMTP_TIMEOUT": float,
+    "OUTBOX_MAX_ATTEMPTS": int,
+    "OUTBOX_POLL_SECONDS": float,
+    "DIGEST_HOUR": int,
 }
 
 

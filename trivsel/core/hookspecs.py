@@ -246,6 +246,74 @@ class NavItem:
     label: str
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message is for, as a notification channel's ``address`` receives it: a read-only
+    view of the user, not the database row.
+
+    :param id: the user's id (a plugin keeping its own addresses, e.g. phone numbers, keys
+        them by it). ``name``, ``email`` and ``role`` are the user's.
+    """
+
+    id: int
+    name: str
+    email: str
+    role: str
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One message as a notification channel's ``send`` receives it (never the outbox row).
+
+    It names no citizen: what happened, a course number and a link that needs a login.
+
+    :param id: the outbox message's id (the same on every try: a channel may use it to
+        recognise a repeat). ``kind`` is its kind's key (``"test"``, ...).
+    :param address: where it goes on this channel (an e-mail address, a phone number, ...).
+    :param subject: a one-line summary, in Danish. ``body`` is the plain text.
+    :param attachment: an iCalendar (.ics) text, or None; ``method`` is then ``"REQUEST"``
+        or ``"CANCEL"``. A channel that cannot carry it sends the text alone.
+    """
+
+    id: int
+    kind: str
+    address: str
+    subject: str
+    body: str
+    attachment: str | None = None
+    method: str | None = None
+
+
+class ChannelUnavailable(Exception):
+    """Raised by a channel's ``send`` when the channel itself cannot send now (its service is
+    down, its login refused), not just this message: the message is tried again later and the
+    sender stops using the channel until its next round."""
+
+
+@dataclass(frozen=True)
+class NotificationChannel:
+    """A way to reach people besides e-mail (the built-in channel, key ``"email"``).
+
+    :param key: a short stable code, stored on each message and on the users' choices; not
+        ``"email"`` nor ``"off"``, and unique across plugins.
+    :param label: what the user's choice of channel calls it (a translated string).
+    :param send: delivers one :class:`OutgoingMessage`; returns nothing when it was handed
+        over, raises on failure (any exception: the message is tried again after a wait, and
+        is "failed" after ``OUTBOX_MAX_ATTEMPTS`` tries; :class:`ChannelUnavailable` also
+        pauses the channel for the rest of the round). Return within a minute or so: a
+        message claimed for longer than ``OUTBOX_CLAIM_MINUTES`` is taken back.
+    :param address: the recipient's address on this channel, from a :class:`Recipient`
+        (Trivsel keeps no phone numbers for users: a channel may keep its own addresses, keyed
+        by ``Recipient.id``), or None when the user has none: the message is then "failed" at
+        once, and the admin sees who cannot be reached.
+    """
+
+    key: str
+    label: str
+    send: Callable[[OutgoingMessage], None]
+    address: Callable[[Recipient], str | None]
+
+
 # ---------------------------------------------------------------------------
 # Setup: called once while the app is built.
 # ---------------------------------------------------------------------------
@@ -376,6 +444,32 @@ def trivsel_navigation_items() -> list[NavItem]:
     :return: a list of :class:`NavItem`; each is shown to the roles its view allows.
 
     Called on every full page, when the menu is drawn.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Notifications: called by the sender and the users' choice of channels.
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def trivsel_notification_channels() -> list[NotificationChannel]:
+    """Ways to reach people besides e-mail, e.g. text messages through a vendor.
+
+    :return: a list of :class:`NotificationChannel`. Each user may then choose the channel
+        per kind of message on their page *Beskeder*.
+
+    Called when a user's choices or the outbox page are shown, and by every round of the sender
+    (``flask outbox send`` and ``flask outbox worker``), which claims each message due on a
+    channel before calling its ``send``, so two senders never send one twice. A message on
+    a channel no plugin provides any more is "failed" at once. Keys must be unique: a clash
+    with another plugin, or the key ``"email"`` or ``"off"``, stops start-up.
+
+    Example::
+
+        @hookimpl
+        def trivsel_notification_channels():
+            return [NotificationChannel("sms", _l("SMS"), send=send_sms, address=phone_of)]
     """
 
 

@@ -50,11 +50,14 @@ INTAKE_OUTCOMES = {
 # Actions
 FIRST_CONTACT = "first_contact"
 SCHEDULE_INTAKE = "schedule_intake"
+CANCEL_INTAKE = "cancel_intake"
 HOLD_INTAKE = "hold_intake"
 PROPOSE = "propose"
 RETRACT = "retract"
 ACCEPT = "accept"
 DECLINE = "decline"
+SCHEDULE_MATCH_MEETING = "schedule_match_meeting"
+CANCEL_MATCH_MEETING = "cancel_match_meeting"
 MATCH_MEETING_HELD = "match_meeting_held"
 CLOSE = "close"
 FOLLOW_UP = "follow_up"
@@ -63,12 +66,15 @@ WITHDRAW = "withdraw"
 # action: the stages it may be taken from
 ALLOWED_FROM = {
     FIRST_CONTACT: (NEW,),
-    SCHEDULE_INTAKE: (CONTACTED, INTAKE_SCHEDULED),
+    SCHEDULE_INTAKE: (CONTACTED, INTAKE_SCHEDULED),  # from INTAKE_SCHEDULED: moves it
+    CANCEL_INTAKE: (INTAKE_SCHEDULED,),
     HOLD_INTAKE: (CONTACTED, INTAKE_SCHEDULED),
     PROPOSE: (MATCHING,),
     RETRACT: (PROPOSED,),
     ACCEPT: (PROPOSED,),
     DECLINE: (PROPOSED,),
+    SCHEDULE_MATCH_MEETING: (MATCH_MEETING,),  # again: moves it
+    CANCEL_MATCH_MEETING: (MATCH_MEETING,),  # when one is scheduled (the fact `scheduled`)
     MATCH_MEETING_HELD: (MATCH_MEETING,),
     CLOSE: (ACTIVE,),
     FOLLOW_UP: (CLOSED,),
@@ -79,10 +85,13 @@ ACTIONS = tuple(ALLOWED_FROM)
 _FIXED_TARGET = {
     FIRST_CONTACT: CONTACTED,
     SCHEDULE_INTAKE: INTAKE_SCHEDULED,
+    CANCEL_INTAKE: CONTACTED,  # no intake is scheduled any more
     PROPOSE: PROPOSED,
     RETRACT: MATCHING,
     ACCEPT: MATCH_MEETING,
     DECLINE: MATCHING,
+    SCHEDULE_MATCH_MEETING: MATCH_MEETING,  # the stage is "the meeting decides", so it stays
+    CANCEL_MATCH_MEETING: MATCH_MEETING,
     CLOSE: CLOSED,
     FOLLOW_UP: FOLLOWED_UP,
     WITHDRAW: WITHDRAWN,
@@ -95,14 +104,18 @@ class StepRefused(Exception):
 
     action: str
     stage: str
-    reason: str = "stage"  # "stage", "unknown_action", "outcome" or "answers"
+    reason: str = "stage"  # "stage", "unknown_action", "outcome", "answers", "not_scheduled"
 
 
-def next_stage(stage, action, *, outcome=None, citizen_yes=None, volunteer_yes=None):
+def next_stage(
+    stage, action, *, outcome=None, citizen_yes=None, volunteer_yes=None, scheduled=None
+):
     """The stage a course in `stage` moves to when `action` is taken.
 
     :param outcome: for HOLD_INTAKE, one of INTAKE_OUTCOMES.
     :param citizen_yes, volunteer_yes: for MATCH_MEETING_HELD, each True or False.
+    :param scheduled: for CANCEL_MATCH_MEETING, whether a match meeting is scheduled (the
+        stage alone does not say: the volunteer's yes comes before the meeting is set).
     :raises StepRefused: when the action is unknown, not allowed from this stage, or its facts
         are missing.
     """
@@ -118,6 +131,8 @@ def next_stage(stage, action, *, outcome=None, citizen_yes=None, volunteer_yes=N
         if citizen_yes is None or volunteer_yes is None:
             raise StepRefused(action, stage, "answers")
         return ACTIVE if citizen_yes and volunteer_yes else MATCHING
+    if action == CANCEL_MATCH_MEETING and not scheduled:
+        raise StepRefused(action, stage, "not_scheduled")
     return _FIXED_TARGET[action]
 
 

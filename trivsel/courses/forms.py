@@ -1,10 +1,12 @@
 """The forms of the course flow, one per step, and the inquiry and contact forms."""
 
+import re
 from datetime import date
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     HiddenField,
     RadioField,
@@ -74,6 +76,10 @@ class StepForm(Form):
 
 def _text(field):
     return (field.data or "").strip() or None
+
+
+def _words(text):
+    return set(re.findall(r"\w+", (text or "").casefold()))
 
 
 def _birth_year_range():
@@ -148,7 +154,41 @@ class FirstContactForm(StepForm):
         return {"contacted_on": self.contacted_on.data}
 
 
-class ScheduleIntakeForm(StepForm):
+def place_fields():
+    """The place of a meeting (fields made per form, so they come after its date and time)."""
+    return (
+        StringField(
+            _l("Sted"),
+            validators=[optional(), max_length(100)],
+            description=_l(
+                "Fx Frivilligcentret. Skriv ikke borgerens navn eller adresse: stedet står i "
+                "invitationen og i kalenderen. Er det hjemme hos borgeren, så sæt kryds nedenfor."
+            ),
+        ),
+        BooleanField(_l("Hjemme hos borgeren")),
+    )
+
+
+class MeetingPlaceMixin:
+    """Where a meeting is: typed, or "at the citizen's home" as a choice, so no address is
+    written. The place goes into people's calendars and e-mail: never the citizen's name."""
+
+    def validate_place(self, field):
+        text = (field.data or "").strip()
+        if text and self.at_home.data:
+            raise ValidationError(
+                _l("Sæt kryds ved hjemme hos borgeren eller skriv et sted, ikke begge.")
+            )
+        citizen = self.course.citizen if self.course is not None else None
+        names = _words(citizen.name) if citizen else set()
+        if {name for name in names if len(name) > 1} & _words(text):
+            raise ValidationError(_l("Skriv ikke borgerens navn i stedet."))
+
+    def place_values(self):
+        return {"place": _text(self.place), "at_home": bool(self.at_home.data)}
+
+
+class ScheduleIntakeForm(MeetingPlaceMixin, StepForm):
     scheduled_at = DateTimeLocalField(
         _l("Startsamtale, dato og tid"),
         format="%Y-%m-%dT%H:%M",
@@ -157,9 +197,14 @@ class ScheduleIntakeForm(StepForm):
             after_received(_l("Startsamtalen kan ikke ligge før henvendelsen.")),
         ],
     )
+    place, at_home = place_fields()
 
     def step_values(self):
-        return {"scheduled_at": self.scheduled_at.data}
+        return {"scheduled_at": self.scheduled_at.data, **self.place_values()}
+
+
+class CancelMeetingForm(StepForm):
+    """Cancel a scheduled intake or match meeting (everyone invited gets the cancellation)."""
 
 
 class HoldIntakeForm(Who5Mixin, MatchFactsMixin, StepForm):
@@ -221,6 +266,21 @@ class ProposeForm(StepForm):
 
 class RetractForm(StepForm):
     pass
+
+
+class ScheduleMatchMeetingForm(MeetingPlaceMixin, StepForm):
+    starts_at = DateTimeLocalField(
+        _l("Matchmøde, dato og tid"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[
+            typed(),
+            after_received(_l("Matchmødet kan ikke ligge før henvendelsen.")),
+        ],
+    )
+    place, at_home = place_fields()
+
+    def step_values(self):
+        return {"starts_at": self.starts_at.data, **self.place_values()}
 
 
 class MatchMeetingForm(StepForm):
@@ -399,9 +459,12 @@ class AnswerProposalForm(StepForm):
 STEP_FORMS = {
     flow.FIRST_CONTACT: FirstContactForm,
     flow.SCHEDULE_INTAKE: ScheduleIntakeForm,
+    flow.CANCEL_INTAKE: CancelMeetingForm,
     flow.HOLD_INTAKE: HoldIntakeForm,
     flow.PROPOSE: ProposeForm,
     flow.RETRACT: RetractForm,
+    flow.SCHEDULE_MATCH_MEETING: ScheduleMatchMeetingForm,
+    flow.CANCEL_MATCH_MEETING: CancelMeetingForm,
     flow.MATCH_MEETING_HELD: MatchMeetingForm,
     flow.CLOSE: CloseForm,
     flow.FOLLOW_UP: FollowUpForm,

@@ -14,6 +14,8 @@ def refusal_message(refused):
             action=labels.ACTIONS.get(refused.action, refused.action),
             stage=labels.STAGES.get(refused.stage, refused.stage),
         )
+    if refused.reason == "not_scheduled":
+        return _("Der er ikke aftalt noget møde, der kan aflyses. Intet er ændret.")
     return _("Trinnet mangler oplysninger. Intet er ændret.")
 
 

@@ -7,7 +7,7 @@ from peewee import IntegrityError
 
 from trivsel.core.db import database
 from trivsel.core.plugins import get_plugins
-from trivsel.courses import flow
+from trivsel.courses import flow, notices
 from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent
 from trivsel.courses.steps import save_course, snapshot
 
@@ -21,7 +21,8 @@ def register_inquiry(actor, citizen_fields, submission_key=None, after=None, **f
     gave something to reach them by: an anonymous inquiry stores no personal data.
 
     `after` is called with the new course inside the same transaction (to save rows that
-    belong to the inquiry, such as a referral and its consents).
+    belong to the inquiry, such as a referral and its consents). The coordinators on duty are
+    told in the same transaction (`notices.inquiry_registered`).
 
     Returns (course, created). The same `submission_key` twice (a double submit) returns the
     course the first one registered, with created False.
@@ -41,6 +42,7 @@ def register_inquiry(actor, citizen_fields, submission_key=None, after=None, **f
             CourseEvent.create(course=course, actor=actor, action="inquiry", stage=flow.NEW)
             if after is not None:
                 after(course)
+            notices.inquiry_registered(course, actor)
     except IntegrityError:
         if not submission_key:
             raise

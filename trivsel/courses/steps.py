@@ -8,16 +8,19 @@ values, never a form, and raises `flow.StepRefused` or `Conflict` having changed
 from dataclasses import dataclass, fields
 from datetime import timedelta
 
+from trivsel.calendar import appointments
+from trivsel.calendar.models import INTAKE, MATCH_MEETING
 from trivsel.core.db import database, now
 from trivsel.core.hookspecs import CourseSnapshot
 from trivsel.core.plugins import get_plugins
 from trivsel.core.workdays import working_days_between
 from trivsel.corps import service as corps
-from trivsel.courses import flow
+from trivsel.courses import flow, notices
 from trivsel.courses.flow import ProposalStatus
 from trivsel.courses.models import Citizen, Course, CourseEvent, Proposal
 from trivsel.directory.models import OfferLink
 from trivsel.privacy import consent
+from trivsel.referrals import notices as referral_notices
 
 SNAPSHOT_FIELDS = tuple(f.name for f in fields(CourseSnapshot))
 
@@ -39,12 +42,14 @@ class ProposalRefused(Exception):
 
 
 def take_step(course, action, actor, version, changes=None, after=None, **facts):
-    """Move `course` by `action`, saving `changes` to its columns.
+    """Move `course` by `action`, saving `changes` to its columns. When that changes the
+    status the referrer of a referred course sees, they are told in the same transaction.
 
     :param version: the course version the user's form was shown with.
     :param after: called with the updated course inside the same transaction (to save rows
-        that belong to the step, such as a proposal).
-    :param facts: passed to `flow.next_stage` (outcome, citizen_yes, volunteer_yes).
+        that belong to the step, such as a proposal, and queue the messages it causes).
+    :param facts: passed to `flow.next_stage` (outcome, citizen_yes, volunteer_yes,
+        scheduled).
     :raises flow.StepRefused: the step is not allowed from the course's stage.
     :raises Conflict: the course changed since `version`.
     """
@@ -56,6 +61,7 @@ def take_step(course, action, actor, version, changes=None, after=None, **facts)
         updated = Course.get_by_id(course.id)
         if after is not None:
             after(updated)
+        referral_notices.stage_changed(updated.id, old_stage, new_stage)
     plugins = get_plugins()
     view = snapshot(updated)
     plugins.notify("trivsel_course_stage_changed", course=view, action=action, old_stage=old_stage)
@@ -103,9 +109,44 @@ def first_contact(course, actor, version, contacted_on):
     return take_step(course, flow.FIRST_CONTACT, actor, version, changes)
 
 
-def schedule_intake(course, actor, version, scheduled_at):
+def schedule_intake(course, actor, version, scheduled_at, place=None, at_home=False):
+    """Schedule the intake, or move it: its appointment (same UID, next SEQUENCE) and the
+    invitation to the coordinators who scheduled and moved it."""
+
+    def save_appointment(updated):
+        appointments.schedule(
+            INTAKE,
+            scheduled_at,
+            actor,
+            invitees=[actor],
+            place=place,
+            at_home=at_home,
+            course_id=updated.id,
+        )
+
     return take_step(
-        course, flow.SCHEDULE_INTAKE, actor, version, {"intake_scheduled_at": scheduled_at}
+        course,
+        flow.SCHEDULE_INTAKE,
+        actor,
+        version,
+        {"intake_scheduled_at": scheduled_at},
+        save_appointment,
+    )
+
+
+def cancel_intake(course, actor, version):
+    """The intake is off: back to "contact made", and a cancellation to whoever was invited."""
+
+    def cancel_appointment(updated):
+        appointments.cancel_course_meetings(updated.id, kinds=(INTAKE,))
+
+    return take_step(
+        course,
+        flow.CANCEL_INTAKE,
+        actor,
+        version,
+        {"intake_scheduled_at": None},
+        cancel_appointment,
     )
 
 
@@ -125,6 +166,8 @@ def hold_intake(course, actor, version, held_on, outcome, match_facts, goals, po
     def save_personal(updated):
         if personal:
             _save_citizen_fields(updated, personal)
+        # Held before the day it was set for: that calendar entry is cancelled.
+        appointments.cancel_course_meetings(updated.id, kinds=(INTAKE,), held_on=held_on)
 
     return take_step(
         course, flow.HOLD_INTAKE, actor, version, changes, save_personal, outcome=outcome
@@ -139,6 +182,7 @@ def propose(course, actor, version, volunteer_id, today=None):
 
     def create_proposal(updated):
         Proposal.create(course=updated.id, volunteer=volunteer_id, proposed_by=actor)
+        notices.proposed(updated.id, volunteer_id)
 
     return take_step(course, flow.PROPOSE, actor, version, after=create_proposal)
 
@@ -173,9 +217,76 @@ def answer_proposal(proposal, course, actor, version, accept, reason=None):
             .where(Proposal.id == proposal.id)
             .execute()
         )
+        notices.proposal_answered(proposal, accept)
 
     action = flow.ACCEPT if accept else flow.DECLINE
     return take_step(course, action, actor, version, after=record_answer)
+
+
+def _accepted_proposal(course):
+    return (
+        Proposal.select()
+        .where((Proposal.course == course.id) & (Proposal.status == ProposalStatus.ACCEPTED))
+        .order_by(Proposal.id.desc())
+        .first()
+    )
+
+
+def scheduled_meetings(course):
+    """The course's intake and match meeting as they stand in people's calendars (not
+    cancelled; the match meeting of the proposal now accepted): {kind: Appointment}."""
+    found = {}
+    intake = appointments.live(INTAKE, course_id=course.id)
+    if intake is not None:
+        found[INTAKE] = intake
+    proposal = _accepted_proposal(course)
+    if proposal is not None:
+        meeting = appointments.live(MATCH_MEETING, course_id=course.id, proposal_id=proposal.id)
+        if meeting is not None:
+            found[MATCH_MEETING] = meeting
+    return found
+
+
+def schedule_match_meeting(course, actor, version, starts_at, place=None, at_home=False):
+    """Schedule the match meeting with the volunteer who said yes, or move it; the invitation
+    goes to the coordinator and to the volunteer. The stage stays: the meeting decides."""
+    proposal = _accepted_proposal(course)
+    if proposal is None:  # only in a stage the flow refuses anyway
+        raise flow.StepRefused(flow.SCHEDULE_MATCH_MEETING, course.stage)
+
+    def save_appointment(updated):
+        appointments.schedule(
+            MATCH_MEETING,
+            starts_at,
+            actor,
+            invitees=[actor, proposal.volunteer_id],
+            place=place,
+            at_home=at_home,
+            course_id=updated.id,
+            proposal_id=proposal.id,
+        )
+
+    return take_step(course, flow.SCHEDULE_MATCH_MEETING, actor, version, after=save_appointment)
+
+
+def cancel_match_meeting(course, actor, version):
+    """Cancel the scheduled match meeting (the stage stays: a new one can be set)."""
+    proposal = _accepted_proposal(course)
+    standing = proposal and appointments.live(
+        MATCH_MEETING, course_id=course.id, proposal_id=proposal.id
+    )
+
+    def cancel_appointment(updated):
+        appointments.cancel(standing)
+
+    return take_step(
+        course,
+        flow.CANCEL_MATCH_MEETING,
+        actor,
+        version,
+        after=cancel_appointment,
+        scheduled=standing is not None,
+    )
 
 
 def hold_match_meeting(
@@ -191,12 +302,7 @@ def hold_match_meeting(
 ):
     """The three-way meeting: both yes starts the course with the accepted volunteer (ending
     `expected_weeks` after the meeting unless a date is given); any no goes back to matching."""
-    proposal = (
-        Proposal.select()
-        .where((Proposal.course == course.id) & (Proposal.status == ProposalStatus.ACCEPTED))
-        .order_by(Proposal.id.desc())
-        .first()
-    )
+    proposal = _accepted_proposal(course)
     if proposal is None:  # only in a stage the flow refuses anyway
         raise flow.StepRefused(flow.MATCH_MEETING_HELD, course.stage)
     matched = citizen_yes and volunteer_yes
@@ -220,6 +326,7 @@ def hold_match_meeting(
             .where(Proposal.id == proposal.id)
             .execute()
         )
+        appointments.cancel_course_meetings(updated.id, kinds=(MATCH_MEETING,), held_on=meeting_on)
 
     facts = {"citizen_yes": citizen_yes, "volunteer_yes": volunteer_yes}
     return take_step(
@@ -278,23 +385,26 @@ def follow_up(
 
 
 def withdraw(course, actor, version, withdrawn_on):
-    return take_step(
-        course,
-        flow.WITHDRAW,
-        actor,
-        version,
-        {"ended_on": withdrawn_on},
-        _end_open_proposals(ProposalStatus.RETRACTED),
-    )
+    """The citizen withdraws: open proposals end, and meetings still ahead are cancelled."""
+    end_proposals = _end_open_proposals(ProposalStatus.RETRACTED)
+
+    def end(updated):
+        end_proposals(updated)
+        appointments.cancel_course_meetings(updated.id)
+
+    return take_step(course, flow.WITHDRAW, actor, version, {"ended_on": withdrawn_on}, end)
 
 
 # The coordinator's steps, by action (the volunteer answers a proposal: `answer_proposal`).
 COORDINATOR_STEPS = {
     flow.FIRST_CONTACT: first_contact,
     flow.SCHEDULE_INTAKE: schedule_intake,
+    flow.CANCEL_INTAKE: cancel_intake,
     flow.HOLD_INTAKE: hold_intake,
     flow.PROPOSE: propose,
     flow.RETRACT: retract,
+    flow.SCHEDULE_MATCH_MEETING: schedule_match_meeting,
+    flow.CANCEL_MATCH_MEETING: cancel_match_meeting,
     flow.MATCH_MEETING_HELD: hold_match_meeting,
     flow.CLOSE: close,
     flow.FOLLOW_UP: follow_up,

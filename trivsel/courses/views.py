@@ -7,6 +7,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from trivsel.calendar import appointments
+from trivsel.calendar.models import INTAKE, MATCH_MEETING
 from trivsel.core import labels
 from trivsel.core.auth import allow
 from trivsel.core.plugins import get_plugins
@@ -22,8 +24,14 @@ from trivsel.referrals import service as referrals
 bp = Blueprint("courses", __name__)
 
 
-def make_step_form(action, course, submitted=False, suggestions=None):
-    """The form for a step: filled from the request when submitted, else fresh."""
+# The step that schedules a meeting, and the appointment kind whose time and place it shows.
+SCHEDULES = {flow.SCHEDULE_INTAKE: INTAKE, flow.SCHEDULE_MATCH_MEETING: MATCH_MEETING}
+TIME_FIELDS = {flow.SCHEDULE_INTAKE: "scheduled_at", flow.SCHEDULE_MATCH_MEETING: "starts_at"}
+
+
+def make_step_form(action, course, submitted=False, suggestions=None, meetings=None):
+    """The form for a step: filled from the request when submitted, else fresh (a meeting
+    already scheduled fills its form, to move it)."""
     kwargs = {"course": course}
     if action == flow.PROPOSE:
         kwargs["suggestions"] = (
@@ -38,6 +46,14 @@ def make_step_form(action, course, submitted=False, suggestions=None):
         if action == flow.HOLD_INTAKE and course.citizen:
             kwargs["goals"] = course.citizen.goals
             kwargs["postcode"] = course.citizen.postcode
+        if action in SCHEDULES:
+            if meetings is None:
+                meetings = steps.scheduled_meetings(course)
+            standing = meetings.get(SCHEDULES[action])
+            if standing is not None:
+                kwargs[TIME_FIELDS[action]] = standing.starts_at
+                kwargs["place"] = standing.place
+                kwargs["at_home"] = standing.at_home
     form = STEP_FORMS[action](prefix=action, **kwargs)
     if not submitted:
         for field in form:
@@ -65,13 +81,25 @@ def coordinator_steps(course, withdrawn=None):
     ]
 
 
+def _shown_steps(course, withdrawn, meetings):
+    """The steps the page offers: no "cancel the match meeting" before one is scheduled (the
+    step refuses it anyway, with its reason)."""
+    return [
+        a
+        for a in coordinator_steps(course, withdrawn)
+        if not (a == flow.CANCEL_MATCH_MEETING and MATCH_MEETING not in meetings)
+    ]
+
+
 def render_course(course, forms=None, message=None, status=200):
     """The course page, or its panel for htmx; `forms` replaces fresh forms (to keep input)."""
     withdrawn = consent.withdrawn_items(course.id)
-    steps = coordinator_steps(course, withdrawn)
-    suggestions = corps.suggestions(course) if flow.PROPOSE in steps else None
+    meetings = steps.scheduled_meetings(course)
+    actions = _shown_steps(course, withdrawn, meetings)
+    suggestions = corps.suggestions(course) if flow.PROPOSE in actions else None
     step_forms = {
-        action: make_step_form(action, course, suggestions=suggestions) for action in steps
+        action: make_step_form(action, course, suggestions=suggestions, meetings=meetings)
+        for action in actions
     }
     step_forms.update(forms or {})
     plugins = get_plugins()
@@ -84,7 +112,7 @@ def render_course(course, forms=None, message=None, status=200):
         "courses/_panel.html",
         status=status,
         course=course,
-        steps=steps,
+        steps=actions,
         step_forms=step_forms,
         timeline=queries.timeline(course),
         proposals=queries.proposals_for(course),
@@ -97,6 +125,8 @@ def render_course(course, forms=None, message=None, status=200):
         consents=consent.consents_for(course.id),
         consent_items=plugins.consent_items(),
         withdrawn_consents=withdrawn,
+        meetings=meetings,
+        meeting_place=appointments.place_text,
     )
 
 

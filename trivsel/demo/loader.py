@@ -3,6 +3,8 @@ supervision, and what the partner plugins add (`trivsel_demo`)."""
 
 from datetime import date, datetime, time, timedelta
 
+from trivsel.calendar import appointments
+from trivsel.calendar.models import INTAKE
 from trivsel.core.auth import hash_password
 from trivsel.core.db import database
 from trivsel.core.plugins import get_plugins
@@ -80,6 +82,8 @@ def _supervision(users, today):
         meeting = SupervisionMeeting.create(
             starts_at=first + timedelta(days=14 * i), place="Frivilligcentret, mødelokale 2"
         )
+        # In the volunteers' calendars (the invitations went out long ago: none are queued).
+        appointments.schedule_supervision(meeting, users["koordinator"].id, notify=False)
         if meeting.starts_at.date() < today:
             meeting.attendance_recorded = True
             meeting.save()
@@ -309,6 +313,15 @@ def _jens(users, today):
         working_days_before(today, 1),
         stage=flow.INTAKE_SCHEDULED,
         intake_scheduled_at=datetime.combine(today + timedelta(days=2), time(10, 0)),
+    )
+    appointments.schedule(
+        INTAKE,
+        jens.course.intake_scheduled_at,
+        users["koordinator"].id,
+        invitees=[users["koordinator"].id],
+        place="Frivilligcentret",
+        course_id=jens.course.id,
+        notify=False,
     )
     return jens
 

@@ -5,6 +5,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from trivsel.calendar.models import Appointment
 from trivsel.core.db import checkpoint, database, now
 from trivsel.courses import flow
 from trivsel.courses.models import Citizen, Course, CourseEvent, Proposal
@@ -110,7 +111,8 @@ def erase_course(course_id, today=None, actor=None, endpoint=None, wipe=True):
     """Erase a course's personal data and keep its facts. Returns False when already erased.
 
     Deletes the citizen row; clears the volunteers' decline reasons (free text that may speak
-    of the citizen or the family); dates the erasure on the course and its timeline.
+    of the citizen or the family) and the typed places of its meetings; dates the erasure on
+    the course and its timeline.
     `wipe=False` leaves the write-ahead-log checkpoint to the caller (a batch does one).
     """
     today = today or date.today()
@@ -128,6 +130,8 @@ def erase_course(course_id, today=None, actor=None, endpoint=None, wipe=True):
         if citizen_id is not None:
             Citizen.delete().where(Citizen.id == citizen_id).execute()
         Proposal.update(decline_reason=None).where(Proposal.course == course_id).execute()
+        # The places of its meetings were typed by hand, so they may name the home.
+        Appointment.update(place=None).where(Appointment.course == course_id).execute()
         CourseEvent.create(course=course_id, actor=actor, action="erased", stage=course.stage)
         if actor is not None:
             AccessLog.create(

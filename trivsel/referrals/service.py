@@ -7,27 +7,13 @@ from types import MappingProxyType
 from peewee import JOIN
 
 from trivsel.core.hookspecs import ReferralSnapshot
-from trivsel.courses import flow
 from trivsel.courses.models import Course
 from trivsel.courses.service import register_inquiry
 from trivsel.privacy.models import Consent
+from trivsel.referrals import notices
 from trivsel.referrals.models import Referral
+from trivsel.referrals.statuses import STATUS_OF_STAGE
 
-# The only statuses a referrer ever sees, from the course's stage.
-STATUS_OF_STAGE = {
-    flow.NEW: "received",
-    flow.CONTACTED: "contacted",
-    flow.INTAKE_SCHEDULED: "contacted",
-    flow.MATCHING: "contacted",
-    flow.PROPOSED: "contacted",
-    flow.MATCH_MEETING: "contacted",
-    flow.ACTIVE: "in_course",
-    flow.CLOSED: "closed",
-    flow.FOLLOWED_UP: "closed",
-    flow.REFERRED_ELSEWHERE: "closed",
-    flow.DECLINED: "closed",
-    flow.WITHDRAWN: "closed",
-}
 CITIZEN_FIELDS = ("name", "phone", "email", "considerations")
 
 
@@ -77,7 +63,8 @@ def save(submission, plugin, form_key, user, organisation, submission_key=None):
     }
 
     def record(course):
-        record_referral(course.id, submission, plugin, form_key, user.id, organisation)
+        referral = record_referral(course.id, submission, plugin, form_key, user.id, organisation)
+        notices.referral_received(referral)
 
     return register_inquiry(
         user.id,
@@ -95,9 +82,9 @@ def save(submission, plugin, form_key, user, organisation, submission_key=None):
 
 def record_referral(course_id, submission, plugin, form_key, user_id, organisation, at=None):
     """How the course came in (the referral row) and the consents the referral carried, item
-    by item; inside the caller's transaction."""
+    by item; inside the caller's transaction. Returns the referral."""
     received = submission.received_on or date.today()
-    Referral.create(
+    referral = Referral.create(
         course=course_id,
         form=form_key,
         plugin=plugin,
@@ -119,6 +106,7 @@ def record_referral(course_id, submission, plugin, form_key, user_id, organisati
             source=f"referral:{plugin}",
             recorded_by=user_id,
         )
+    return referral
 
 
 def statuses_for(user):

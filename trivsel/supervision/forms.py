@@ -2,8 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, IntegerField, StringField
-from wtforms.validators import NumberRange
+from wtforms.validators import NumberRange, ValidationError
 
+from trivsel.calendar.appointments import local_now
 from trivsel.core.forms import Form, max_length, optional, required, typed
 
 
@@ -35,3 +36,16 @@ class ThemeDayForm(Form):
         ],
         description=_l("Lad feltet stå tomt, hvis der ikke er et loft."),
     )
+
+
+class MoveMeetingForm(Form):
+    """Move a coming group meeting (the volunteers get the change in their calendars)."""
+
+    starts_at = DateTimeLocalField(
+        _l("Ny dato og tid"), format="%Y-%m-%dT%H:%M", validators=[typed()]
+    )
+    place = StringField(_l("Sted"), validators=[optional(), max_length(100)])
+
+    def validate_starts_at(self, field):
+        if field.data and field.data <= local_now():
+            raise ValidationError(_l("Vælg et tidspunkt, der ikke er gået."))

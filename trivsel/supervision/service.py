@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import JOIN, IntegrityError, fn
 
+from trivsel.calendar import appointments
 from trivsel.core.db import database, now
 from trivsel.core.users import User
 from trivsel.courses import flow, queries
@@ -26,16 +27,51 @@ class Full(Exception):
     """The theme day has no free places."""
 
 
+class MeetingPast(Exception):
+    """The group meeting has begun or been held: it cannot be moved or cancelled."""
+
+
 # --- Group meetings ---------------------------------------------------------------------------
 
 
 def create_series(first_at, count, place, actor):
-    """`count` group meetings, 14 days apart from `first_at`."""
+    """`count` group meetings, 14 days apart from `first_at`; each active volunteer is invited
+    to each (with the calendar file) and reminded the day before."""
     with database.atomic():
-        return [
+        created = [
             SupervisionMeeting.create(starts_at=first_at + EVERY * i, place=place, created_by=actor)
             for i in range(count)
         ]
+        for meeting in created:
+            appointments.schedule_supervision(meeting, actor)
+        return created
+
+
+def _not_begun(meeting):
+    if meeting.starts_at <= appointments.local_now():
+        raise MeetingPast()
+
+
+def move_meeting(meeting, starts_at, place, actor):
+    """Move a coming group meeting: the invited get the change (same calendar entry), the
+    reminder of the old time is withdrawn and one for the new time queued."""
+    _not_begun(meeting)
+    with database.atomic():
+        SupervisionMeeting.update(starts_at=starts_at, place=place).where(
+            SupervisionMeeting.id == meeting.id
+        ).execute()
+        moved = SupervisionMeeting.get_by_id(meeting.id)
+        appointments.schedule_supervision(moved, actor)
+    return moved
+
+
+def cancel_meeting(meeting):
+    """Cancel a coming group meeting: the invited get the cancellation, its reminders are
+    withdrawn, and the meeting is gone from the list (nothing was recorded for it yet)."""
+    _not_begun(meeting)
+    with database.atomic():
+        appointments.cancel_supervision(meeting.id)
+        SupervisionMeeting.delete().where(SupervisionMeeting.id == meeting.id).execute()
 
 
 def meetings(today=None, past=False, limit=20):

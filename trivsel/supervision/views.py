@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from trivsel.calendar import appointments
 from trivsel.core.auth import allow
 from trivsel.core.rendering import render
 from trivsel.corps import service as corps
 from trivsel.corps.matching import effective_status
 from trivsel.supervision import service as supervision
-from trivsel.supervision.forms import SeriesForm, ThemeDayForm
+from trivsel.supervision.forms import MoveMeetingForm, SeriesForm, ThemeDayForm
 from trivsel.supervision.models import SupervisionMeeting
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -94,14 +95,54 @@ def meeting(meeting_id):
         supervision.record_attendance(meeting, sorted(set(counted) | attended), attended)
         flash(_("Fremmødet er gemt."), "success")
         return redirect(url_for("supervision.meeting", meeting_id=meeting.id), 303)
+    return _meeting_page(meeting, volunteers)
+
+
+def _meeting_page(meeting, volunteers=None, move_form=None, status=200):
+    if volunteers is None:
+        volunteers = corps.volunteers_with_profiles()
     day = meeting.starts_at.date()
+    coming = meeting.starts_at > appointments.local_now()
+    if move_form is None and coming:
+        move_form = MoveMeetingForm(formdata=None, starts_at=meeting.starts_at, place=meeting.place)
     return render(
         "supervision/meeting.html",
+        status=status,
         meeting=meeting,
         agenda=supervision.agenda(day) if day >= date.today() else None,
         volunteers=[v for v in volunteers if _counted(v)],
         attendance=supervision.attendance_of(meeting),
+        move_form=move_form if coming else None,
     )
+
+
+@bp.route("/meetings/<int:meeting_id>/move", methods=["POST"])
+@allow("coordinator")
+def move_meeting(meeting_id):
+    meeting = _meeting(meeting_id)
+    form = MoveMeetingForm()
+    if not form.validate():
+        return _meeting_page(meeting, move_form=form, status=422)
+    try:
+        supervision.move_meeting(meeting, form.starts_at.data, _text(form.place), current_user.id)
+    except supervision.MeetingPast:
+        flash(_("Mødet er begyndt eller holdt og kan ikke flyttes. Intet er ændret."), "error")
+    else:
+        flash(_("Mødet er flyttet. De frivillige får besked."), "success")
+    return redirect(url_for("supervision.meeting", meeting_id=meeting.id), 303)
+
+
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@allow("coordinator")
+def cancel_meeting(meeting_id):
+    meeting = _meeting(meeting_id)
+    try:
+        supervision.cancel_meeting(meeting)
+    except supervision.MeetingPast:
+        flash(_("Mødet er begyndt eller holdt og kan ikke aflyses. Intet er ændret."), "error")
+        return redirect(url_for("supervision.meeting", meeting_id=meeting.id), 303)
+    flash(_("Mødet er aflyst. De frivillige får besked."), "success")
+    return redirect(url_for("supervision.index"), 303)
 
 
 def _counted(volunteer):
