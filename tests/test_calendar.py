@@ -276,11 +276,78 @@ def test_withdrawing_cancels_the_meetings_still_ahead(kit, users):
     assert not Appointment.get(Appointment.kind == INTAKE).cancelled  # held long ago
 
 
+def test_cancelling_an_intake_whose_time_has_passed_takes_it_out_of_the_calendars(kit, users):
+    course_id = kit.to(flow.CONTACTED)
+    yesterday = ahead(-1)
+    assert schedule_intake(kit, course_id, yesterday, place="Caféen").status_code == 303
+    appointment = Appointment.get(Appointment.course == course_id)
+    assert messages("intake_invitation") == []  # a time that has passed: nothing to send
+
+    assert cancel(kit, course_id, flow.CANCEL_INTAKE).status_code == 303
+    assert Course.get_by_id(course_id).stage == flow.CONTACTED
+    assert Appointment.get_by_id(appointment.id).cancelled
+    assert messages("intake_invitation") == []  # still nothing for a time that has passed
+    page = kit.client.get(f"/courses/{course_id}").get_data(as_text=True)
+    assert "Startsamtale aftalt" not in page and "Caféen" not in page
+    assert appointment.uid not in {a.uid for a in feeds.appointments_for(users["coordinator"])}
+
+    # Scheduled again: a new appointment with a UID of its own, sent as new, not as a move.
+    assert schedule_intake(kit, course_id, ahead(3)).status_code == 303
+    fresh = Appointment.get((Appointment.course == course_id) & ~Appointment.cancelled)
+    assert fresh.uid != appointment.uid and fresh.sequence == 0
+    [message] = messages("intake_invitation")
+    assert message.subject.startswith("Ny aftale:")
+
+
+def test_withdrawing_cancels_an_intake_whose_time_passed_without_it_being_held(kit):
+    course_id = kit.to(flow.INTAKE_SCHEDULED)  # the kit schedules it 27 days ago
+    appointment = Appointment.get(Appointment.course == course_id)
+    assert kit.step(course_id, flow.WITHDRAW).status_code == 303
+    assert Appointment.get_by_id(appointment.id).cancelled
+    assert messages("intake_invitation") == []
+
+
+def test_an_intake_moved_from_ahead_into_the_past_sends_the_move(kit, users):
+    course_id = kit.to(flow.CONTACTED)
+    schedule_intake(kit, course_id, ahead(2), place="Frivilligcentret")
+    uid = Appointment.get(Appointment.course == course_id).uid
+    # It took place yesterday after all: the calendars still have it the day after tomorrow.
+    assert schedule_intake(kit, course_id, ahead(-1), place="Frivilligcentret").status_code == 303
+    [_, moved] = messages("intake_invitation")
+    assert (moved.user_id, moved.attachment_method) == (users["coordinator"].id, "REQUEST")
+    assert moved.subject.startswith("Flyttet:")
+    _, event = parse(moved)
+    assert (str(event["uid"]), int(event["sequence"])) == (uid, 1)
+    assert dtstart(event) == ahead(-1)
+    # From one past time to another: nothing in anyone's calendar to change.
+    assert schedule_intake(kit, course_id, ahead(-2), place="Frivilligcentret").status_code == 303
+    assert len(messages("intake_invitation")) == 2
+    assert Appointment.get(Appointment.uid == uid).sequence == 2
+
+
+def test_a_match_meeting_moved_from_ahead_into_the_past_sends_the_move(kit, users):
+    course_id = kit.to(flow.MATCH_MEETING)
+    schedule_match_meeting(kit, course_id, ahead(3), place="Caféen")
+    assert schedule_match_meeting(kit, course_id, ahead(-1), place="Caféen").status_code == 303
+    moved = messages("match_meeting_invitation")[2:]
+    assert sorted(m.user_id for m in moved) == sorted(
+        [users["coordinator"].id, users["volunteer"].id]
+    )
+    for message in moved:
+        assert message.subject.startswith("Flyttet:")
+        _, event = parse(message)
+        assert (int(event["sequence"]), dtstart(event)) == (1, ahead(-1))
+
+
 @pytest.mark.parametrize(
     "fields, message",
     [
         ({"place": "Hos Gerda Bertelsen"}, "Skriv ikke borgerens navn i stedet."),
-        ({"place": "bertelsens stue, 1. sal"}, None),  # only whole words of the name
+        ({"place": "bertelsens stue, 1. sal"}, "Skriv ikke borgerens navn i stedet."),
+        ({"place": "Hos Gerdas datter"}, "Skriv ikke borgerens navn i stedet."),
+        ({"place": "Ring på 75556677"}, "telefonnummer eller e-mail"),
+        ({"place": "Bertelsvej 3, lokale 2"}, None),  # a word that only begins like the name
+        ({"place": "Frivilligcentret, lokale 2"}, None),
         ({"place": "Hos gerda, 1. sal"}, "Skriv ikke borgerens navn i stedet."),
         ({"place": "Frivilligcentret", "at_home": "y"}, "ikke begge"),
     ],
@@ -313,20 +380,20 @@ def test_a_refused_or_conflicting_step_queues_nothing(kit):
     assert Appointment.select().count() == 0
 
 
-def test_an_error_inside_the_step_rolls_the_invitation_back(kit, monkeypatch):
+def test_an_error_inside_the_step_rolls_the_invitation_back(app, kit, monkeypatch):
     """The invitation is queued in the step's transaction: when the step fails after it, the
     appointment and the message go with it."""
     course_id = kit.to(flow.CONTACTED)
     real = appointments._invite
 
-    def invite_then_fail(appointment, change):
-        real(appointment, change)
+    def invite_then_fail(appointment, change, **kwargs):
+        real(appointment, change, **kwargs)
         assert OutboxMessage.select().count() == 1  # queued...
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(appointments, "_invite", invite_then_fail)
     course = Course.get_by_id(course_id)
-    with pytest.raises(RuntimeError):
+    with app.app_context(), pytest.raises(RuntimeError, match="the database went away"):
         steps.schedule_intake(course, kit.users["coordinator"].id, course.version, ahead(2))
     assert OutboxMessage.select().count() == 0  # ...and rolled back with the step
     assert Appointment.select().count() == 0
@@ -429,6 +496,46 @@ def test_a_moved_meeting_is_reminded_at_its_new_time_only(kit, corps):
     assert (str(event["uid"]), int(event["sequence"])) == (appointment.uid, 2)
     assert SupervisionMeeting.get_or_none(SupervisionMeeting.id == meeting.id) is None
     assert Appointment.get_by_id(appointment.id).cancelled
+
+
+def test_a_series_runs_a_number_of_queries_that_does_not_grow_with_the_volunteers(kit, corps):
+    """Inviting and reminding each active volunteer of each meeting: the same count of
+    statements for 2 volunteers as for 12 (none per volunteer)."""
+
+    def count_queries(first):
+        executed = []
+        original = database.obj.execute_sql
+
+        def spy(sql, params=None, *args, **kwargs):
+            executed.append(sql)
+            return original(sql, params, *args, **kwargs)
+
+        data = {"first_at": form_time(first), "count": "3", "place": "Frivilligcentret"}
+        database.obj.execute_sql = spy
+        try:
+            assert kit.client.post("/supervision/series", data=data).status_code == 303
+        finally:
+            database.obj.execute_sql = original
+        return len(executed)
+
+    kit.as_("coordinator")
+    kit.client.fetch_token()  # once, before counting (it reads a page)
+    few = count_queries(ahead(3, 17))
+    assert len(messages("supervision_invitation")) == 3 * 2
+    for n in range(10):
+        make_profile(make_user("volunteer", f"Frivillig{n} Test"))
+    assert count_queries(ahead(4, 17)) == few
+    assert len(messages("supervision_invitation")) == 3 * 2 + 3 * 12
+    assert len(messages("supervision_reminder")) == 3 * 2 + 3 * 12
+    per_volunteer = {}
+    for message in messages("supervision_invitation"):
+        per_volunteer.setdefault(message.user_id, set()).add(message.attachment)
+    assert len(per_volunteer) == 12
+    assert all(len(files) == len(set(files)) for files in per_volunteer.values())
+    # Each copy names its own recipient only.
+    for message in messages("supervision_invitation")[-12:]:
+        _, event = parse(message)
+        assert str(event["attendee"]) == f"mailto:{message.address}"
 
 
 def test_a_meeting_held_cannot_be_moved_or_cancelled(kit, corps):
@@ -571,7 +678,18 @@ def test_the_calendar_page_lists_the_coming_appointments(kit, users, diary):
 
 
 def test_erasing_the_citizen_clears_the_typed_places(kit, diary):
+    sent = OutboxMessage.select().where(OutboxMessage.course_id == diary["intake"]).first()
+    assert sent is not None
+    OutboxMessage.update(status="sent").where(OutboxMessage.id == sent.id).execute()
+    unsent = OutboxMessage.select().where(
+        (OutboxMessage.course_id == diary["intake"]) & (OutboxMessage.status != "sent")
+    )
+    unsent_ids = [m.id for m in unsent]
     erase_course(diary["intake"])
+    # The messages about it keep no text: unsent ones are gone, the sent one is a record.
+    about = OutboxMessage.select().where(OutboxMessage.course_id == diary["intake"])
+    assert [(m.id, m.body, m.attachment) for m in about] == [(sent.id, "", None)]
+    assert not OutboxMessage.select().where(OutboxMessage.id.in_(unsent_ids)).exists()
     appointment = Appointment.get(Appointment.course == diary["intake"])
     assert appointment.place is None
     assert (
@@ -651,3 +769,17 @@ def test_the_demo_has_appointments_in_calendars_and_queues_no_invitation(app):
         assert any(a.kind == INTAKE for a in feeds.appointments_for(coordinator))
         assert {a.kind for a in feeds.appointments_for(mona)} == {"supervision"}
         assert not OutboxMessage.select().where(OutboxMessage.attachment.is_null(False)).exists()
+
+
+def test_a_date_years_ahead_is_a_message_at_the_field_not_a_crash(kit, users):
+    course_id = kit.to(flow.CONTACTED)
+    response = kit.step(course_id, flow.SCHEDULE_INTAKE, scheduled_at="9999-12-31T23:30")
+    assert response.status_code == 422
+    assert "Vælg en dato inden for 2 år." in response.get_data(as_text=True)
+    assert Appointment.select().count() == 0 and messages() == []
+    series = kit.client.post(
+        "/supervision/series", data={"first_at": "9999-12-31T17:00", "count": "2", "place": ""}
+    )
+    assert series.status_code == 422
+    assert "Vælg en dato inden for 2 år." in series.get_data(as_text=True)
+    assert SupervisionMeeting.select().count() == 0

@@ -210,6 +210,14 @@ def test_a_yes_tells_the_proposer_or_who_covers_for_them(kit, users, anne):
     assert message.subject.endswith(": ja")
 
 
+def test_an_answer_to_a_coordinator_who_left_reaches_those_on_duty(kit, users, anne):
+    course_id = kit.to(flow.PROPOSED)
+    User.update(active=False).where(User.id == users["coordinator"].id).execute()
+    kit.as_("volunteer")
+    assert kit.answer(course_id).status_code == 303
+    assert [m.user_id for m in messages("proposal_answered")] == [anne.id]
+
+
 # --- Once, and only what commits --------------------------------------------------------------
 
 
@@ -345,9 +353,10 @@ def test_a_closed_course_is_not_quiet(app, kit):
     assert remind(app, TODAY + timedelta(days=60))["quiet_course"] == 0
 
 
-def test_the_reminders_scan_runs_a_fixed_number_of_queries(app, kit, users, monkeypatch):
-    """One query per scan for the candidates, none per course: the same count for 2 courses
-    due as for 12 (queueing stubbed out), and for a repeat scan when all were reminded."""
+def test_the_reminders_scan_runs_a_fixed_number_of_queries(app, kit, users, anne):
+    """One query per scan for the candidates and none per course, and the queueing in a
+    fixed number of statements too: the same count for 2 courses due as for 12 (to two
+    coordinators each), and for a repeat scan when all were reminded."""
 
     def count_queries(day):
         executed = []
@@ -359,40 +368,33 @@ def test_the_reminders_scan_runs_a_fixed_number_of_queries(app, kit, users, monk
 
         database.obj.execute_sql = spy
         try:
-            remind(app, day)
+            queued = remind(app, day)
         finally:
             database.obj.execute_sql = original
-        return len(executed)
-
-    def stubbed(day):
-        queued = []
-        with monkeypatch.context() as patch:
-            patch.setattr(notices, "queue", lambda *args, **kwargs: queued.append(args) or [1])
-            count = count_queries(day)
-        return count, len(queued)
+        return len(executed), queued
 
     day = TODAY + timedelta(days=1)
 
     VolunteerProfile.update(capacity=20).execute()
 
-    def add_due():
-        kit.to(flow.ACTIVE)  # quiet by `day`
-        waiting(app, users, 4)
+    def add_due(count=1):
+        for _ in range(count):
+            kit.to(flow.ACTIVE)  # quiet by `day`
+            waiting(app, users, 4)
+        OutboxMessage.delete().execute()  # what getting there queued; no reminder yet
 
     add_due()
-    few, queued = stubbed(day)
-    assert queued == 2
-    for _ in range(5):
-        add_due()
-    many, queued = stubbed(day)
-    assert (many, queued) == (few, 12)
-    # Queued for real, then a repeat scan finds nothing due, as cheaply.
-    remind(app, day)
-    again = count_queries(day)
-    for _ in range(5):
-        add_due()
-    remind(app, day)
-    assert count_queries(day) == again <= few
+    few, queued = count_queries(day)
+    assert queued == {"first_contact_overdue": 2, "quiet_course": 1}
+    add_due(5)
+    many, queued = count_queries(day)
+    assert queued == {"first_contact_overdue": 12, "quiet_course": 6}
+    assert many == few
+    assert len(messages("first_contact_overdue")) == 12 and len(messages("quiet_course")) == 6
+    # A repeat scan finds nothing due, as cheaply.
+    again, queued = count_queries(day)
+    assert queued == {"first_contact_overdue": 0, "quiet_course": 0}
+    assert again <= few
 
 
 def test_the_remind_command(app, kit, runner):

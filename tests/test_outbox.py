@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from conftest import make_user
 from smtp_server import smtp_server, smtp_server_with_login  # noqa: F401 (fixtures)
 
 from trivsel import create_app
@@ -415,6 +416,102 @@ def test_a_stale_claim_is_taken_back_and_sent(app, users, kinds, mail_to):
     assert len(mail_to.received) == 1
 
 
+def count_statements(call):
+    """(what `call` returns, the number of SQL statements it ran)."""
+    executed = []
+    original = database.obj.execute_sql
+
+    def spy(sql, params=None, *args, **kwargs):
+        executed.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    database.obj.execute_sql = spy
+    try:
+        result = call()
+    finally:
+        database.obj.execute_sql = original
+    return result, len(executed)
+
+
+def test_many_recipients_are_queued_in_a_fixed_number_of_statements(app, users, kinds):
+    """One query for the users, one for their choices, one INSERT: for 2 recipients as for
+    12, each with their own attachment; with a dedupe key, those queued before are skipped."""
+    with app.app_context():
+        few = ids(users, "volunteer", "other_volunteer")
+        many = few + [make_user("volunteer", f"Frivillig{n} Test").id for n in range(10)]
+        NotificationPreference.create(user=many[-1], kind=kinds.note, channel="off")
+        files = {uid: f"{ICS}X-FOR:{uid}" for uid in many}
+
+        def queue(recipients, **kwargs):
+            return count_statements(
+                lambda: outbox.queue(kinds.note, recipients, course_id=8, **kwargs)
+            )
+
+        queued, statements = queue(few, attachments=files, method="REQUEST")
+        assert [m.user_id for m in queued] == sorted(few)
+        assert statements == 3
+        queued, statements = queue(many, attachments=files, method="REQUEST")
+        assert statements == 3
+        assert sorted(m.user_id for m in queued) == sorted(many[:-1])  # the last said off
+        for message in queued:
+            stored = OutboxMessage.get_by_id(message.id)
+            assert stored.attachment == files[stored.user_id]
+            assert (stored.attachment_method, stored.status, stored.attempts) == (
+                "REQUEST",
+                "queued",
+                0,
+            )
+            assert stored.subject == "Nyt i forløb 8" and stored.address
+            assert isinstance(message.due_at, datetime) and message.due_at == stored.due_at
+
+        # Once per recipient with a dedupe key: a repeat skips those queued, in as many.
+        queued, statements = queue(few, dedupe_key="note:8")
+        assert len(queued) == 2 and statements == 3
+        queued, statements = queue(many, dedupe_key="note:8")
+        assert statements == 3
+        assert sorted(m.user_id for m in queued) == sorted(many[2:-1])
+        assert queue(many, dedupe_key="note:8") == ([], 3)
+        keyed = OutboxMessage.select().where(OutboxMessage.dedupe_key.startswith("note:8:"))
+        assert sorted(m.dedupe_key for m in keyed) == sorted(f"note:8:{u}" for u in many[:-1])
+
+
+def test_queue_many_queues_messages_of_several_kinds_at_once(app, users, kinds, client, auth):
+    coordinator = users["coordinator"]
+    auth.login(coordinator)
+    assert choose(client, digest=True).status_code == 303
+    with app.app_context():
+        messages = [
+            outbox.Message(kinds.daily, (coordinator.id,), course_id=course) for course in (51, 52)
+        ]
+        messages.append(outbox.Message(kinds.note, ids(users, "coordinator", "volunteer"), 53))
+        messages.append(outbox.Message(kinds.note, (), course_id=54))  # no one
+        queued, statements = count_statements(lambda: outbox.queue_many(messages))
+        assert statements == 3
+        assert sorted((m.kind, m.course_id, m.user_id, m.status) for m in queued) == sorted(
+            [
+                (kinds.daily, 51, coordinator.id, "held"),  # for the digest
+                (kinds.daily, 52, coordinator.id, "held"),
+                (kinds.note, 53, coordinator.id, "queued"),  # not a digest kind
+                (kinds.note, 53, users["volunteer"].id, "queued"),
+            ]
+        )
+        assert outbox.queue_many([]) == []
+
+
+def test_without_returning_rows_are_queued_one_by_one_alike(app, users, kinds, monkeypatch):
+    """On a SQLite older than 3.35 (no RETURNING), the same messages, a row at a time."""
+    monkeypatch.setattr(outbox, "_returning", lambda: False)
+    with app.app_context():
+        recipients = ids(users, "volunteer", "other_volunteer")
+        files = {uid: f"{ICS}X-FOR:{uid}" for uid in recipients}
+        queued = outbox.queue(kinds.note, recipients, course_id=9, attachments=files)
+        assert [(m.user_id, m.attachment) for m in queued] == [
+            (uid, files[uid]) for uid in sorted(recipients)
+        ]
+        assert len(outbox.queue(kinds.note, recipients, course_id=9, dedupe_key="n:9")) == 2
+        assert outbox.queue(kinds.note, recipients, course_id=9, dedupe_key="n:9") == []
+
+
 # --- The admin's page ------------------------------------------------------------------------
 
 
@@ -771,3 +868,25 @@ def test_a_message_is_claimed_once(app, users, kinds):
         (message,) = outbox.queue(kinds.note, [users["volunteer"].id], course_id=1)
         assert sender.claim(message.id, "a", now())
         assert not sender.claim(message.id, "b", now())
+
+
+def test_a_long_round_stamps_each_claim_when_it_is_made(app, users, kinds, monkeypatch):
+    """A round that has run 15 minutes claims its next message at that moment, so the next
+    sender's stale-claim check does not take back (and send again) what is being sent."""
+    start = now()
+    with app.app_context():
+        (message,) = outbox.queue(kinds.note, [users["volunteer"].id], course_id=1)
+        seen = {}
+
+        def deliver(message_id, channel, me, at, policy, paused):
+            row = OutboxMessage.get_by_id(message_id)
+            seen["claimed_at"] = row.claimed_at
+            seen["reclaimed"] = sender.reclaim_stale(row.claimed_at + timedelta(minutes=1), policy)
+            return sender.SENT
+
+        monkeypatch.setattr(sender, "clock", lambda: start + timedelta(minutes=15))
+        monkeypatch.setattr(sender, "deliver", deliver)
+        monkeypatch.setattr(sender.mail, "configured", lambda: True)
+        sender.send_due(now=start)
+    assert seen["claimed_at"] == start + timedelta(minutes=15)
+    assert seen["reclaimed"] == 0

@@ -8,6 +8,7 @@ import logging
 import re
 import sys
 import textwrap
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -218,7 +219,8 @@ def test_hook_trivsel_course_stage_changed(app, kit):
         recorder.steps.clear()
         other_id = kit.to(flow.INTAKE_SCHEDULED)
         recorder.steps.clear()
-        response = kit.step(other_id, flow.SCHEDULE_INTAKE, scheduled_at="2030-01-02T10:00")
+        later = (date.today() + timedelta(days=30)).isoformat()
+        response = kit.step(other_id, flow.SCHEDULE_INTAKE, scheduled_at=f"{later}T10:00")
         assert response.status_code == 303
         assert [heard["step"] for heard in recorder.steps] == [
             (flow.SCHEDULE_INTAKE, flow.INTAKE_SCHEDULED, flow.INTAKE_SCHEDULED)

@@ -4,8 +4,8 @@ transaction, so a step that is refused or rolls back leaves no appointment and q
 invitation.
 
 Each invited person gets their own copy of the iCalendar file (naming only them as attendee)
-through the outbox. Invitations go out only for meetings still ahead: a meeting recorded after
-the fact has nothing to put in a calendar.
+through the outbox. Invitations go out only for meetings still ahead (or moved from ahead): a
+meeting recorded after the fact has nothing to put in a calendar.
 """
 
 import secrets
@@ -16,6 +16,7 @@ from babel.dates import format_date, format_time
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
+from peewee import JOIN
 
 from trivsel.calendar import ics
 from trivsel.calendar.kinds import (
@@ -34,6 +35,7 @@ from trivsel.calendar.models import (
 from trivsel.core.db import database, now
 from trivsel.core.users import User
 from trivsel.corps.models import VolunteerProfile
+from trivsel.courses.models import Course, Proposal
 from trivsel.notifications import outbox
 from trivsel.notifications.models import OutboxMessage
 
@@ -100,6 +102,7 @@ def schedule(
         place = None
     with database.atomic():
         appointment = live(kind, course_id, proposal_id, meeting_id)
+        was = None  # the start before a move
         if appointment is None:
             appointment = Appointment.create(
                 uid=_new_uid(kind, course_id, meeting_id),
@@ -122,7 +125,7 @@ def schedule(
             _attend(appointment, invitees)
             return appointment
         else:
-            old_sequence = appointment.sequence
+            old_sequence, was = appointment.sequence, appointment.starts_at
             _update(
                 appointment,
                 starts_at=starts_at,
@@ -135,7 +138,7 @@ def schedule(
             change = MOVED
         _attend(appointment, invitees)
         if notify:
-            _invite(appointment, change)
+            _invite(appointment, change, was=was)
     return appointment
 
 
@@ -149,17 +152,39 @@ def cancel(appointment):
 
 
 def cancel_course_meetings(course_id, kinds=(INTAKE, MATCH_MEETING), held_on=None):
-    """Cancel the course's standing meetings of `kinds` that are still ahead; with `held_on`,
-    only those set for a later day (the meeting took place already, earlier than planned)."""
-    query = Appointment.select().where(
-        (Appointment.course == course_id)
-        & Appointment.kind.in_(list(kinds))
-        & (Appointment.cancelled == False)  # noqa: E712
-        & (Appointment.starts_at > local_now())
+    """Cancel the course's standing meetings of `kinds` that were not held: those still ahead
+    and those whose time has passed with no record of the meeting (the course's intake
+    held on, the proposal's meeting on), so a cancelled intake whose time has passed leaves
+    the calendars too (no message goes for it: see `_invite`). With `held_on` (the meeting
+    took place already, earlier than planned), only those ahead set for a later day."""
+    query = (
+        Appointment.select(Appointment, Course.intake_held_on, Proposal.meeting_on)
+        .join(Course, on=(Appointment.course == Course.id))
+        .switch(Appointment)
+        .join(Proposal, JOIN.LEFT_OUTER, on=(Appointment.proposal == Proposal.id))
+        .where(
+            (Appointment.course == course_id)
+            & Appointment.kind.in_(list(kinds))
+            & (Appointment.cancelled == False)  # noqa: E712
+        )
+        .objects()
     )
-    for appointment in query:
-        if held_on is None or appointment.starts_at.date() > held_on:
+    current = local_now()
+    for appointment in list(query):
+        ahead = appointment.starts_at > current
+        if held_on is not None:
+            if ahead and appointment.starts_at.date() > held_on:
+                cancel(appointment)
+        elif ahead or not _held(appointment):
             cancel(appointment)
+
+
+def _held(appointment):
+    """Whether the course records the meeting of this past appointment as held (the
+    `cancel_course_meetings` query's columns)."""
+    if appointment.kind == INTAKE:
+        return appointment.intake_held_on is not None
+    return appointment.meeting_on is not None
 
 
 # --- Supervision ------------------------------------------------------------------------------
@@ -181,18 +206,30 @@ def active_volunteer_ids(today=None):
     return [user_id for (user_id,) in rows]
 
 
-def schedule_supervision(meeting, actor, notify=True):
+def schedule_supervision(meeting, actor, notify=True, volunteer_ids=None):
     """The group meeting's appointment, made or moved, with each active volunteer invited
-    and reminded the day before."""
+    and reminded the day before. `volunteer_ids`: `active_volunteer_ids()`, when the caller
+    has them already (a series)."""
+    if volunteer_ids is None:
+        volunteer_ids = active_volunteer_ids()
     return schedule(
         SUPERVISION,
         meeting.starts_at,
         actor,
-        invitees=active_volunteer_ids(),
+        invitees=volunteer_ids,
         place=meeting.place,
         meeting_id=meeting.id,
         notify=notify,
     )
+
+
+def schedule_supervision_series(meetings, actor, notify=True):
+    """`schedule_supervision` for each of `meetings`, the active volunteers read once."""
+    volunteer_ids = active_volunteer_ids()
+    return [
+        schedule_supervision(meeting, actor, notify=notify, volunteer_ids=volunteer_ids)
+        for meeting in meetings
+    ]
 
 
 def cancel_supervision(meeting_id):
@@ -321,10 +358,13 @@ def _organizer(appointment):
     return ics.Person("Trivsel", sender)
 
 
-def _invite(appointment, change):
+def _invite(appointment, change, was=None):
     """Queue each attendee's copy of the invitation (and, for a group meeting, its reminder),
-    unless the meeting is already past."""
-    if appointment.starts_at <= local_now():
+    unless the meeting is already past: for a move, unless it was past before too (`was`, the
+    old start), so a meeting moved from ahead into the past leaves the calendars' old time.
+    However many attendees, a fixed number of queries (see `outbox.queue_many`)."""
+    current = local_now()
+    if appointment.starts_at <= current and (was is None or was <= current):
         return
     method = ics.CANCEL if change == CANCELLED else ics.REQUEST
     organizer = _organizer(appointment)
@@ -338,30 +378,35 @@ def _invite(appointment, change):
             "when": when_text(appointment.starts_at),
             "place": place_text(appointment) or str(NO_PLACE),
         }
+        entries = {role: entry(appointment, role) for role in {user.role for user in attendees}}
         files = {
             user.id: ics.invitation(
-                entry(appointment, user.role), method, organizer, ics.Person(user.name, user.email)
+                entries[user.role], method, organizer, ics.Person(user.name, user.email)
             )
             for user in attendees
         }
-    for user in attendees:
-        attachment = files[user.id]
-        outbox.queue(
+    user_ids = tuple(user.id for user in attendees)
+    messages = [
+        outbox.Message(
             INVITATIONS[appointment.kind],
-            [user.id],
+            user_ids,
             course_id=appointment.course_id,
             context=context,
-            attachment=attachment,
+            attachments=files,
             method=method,
         )
-        if remind and due > now():
-            outbox.queue(
+    ]
+    if remind and due > now():
+        messages.append(
+            outbox.Message(
                 SUPERVISION_REMINDER.key,
-                [user.id],
+                user_ids,
                 context=context,
                 dedupe_key=reminder_key(appointment),
                 due_at=due,
             )
+        )
+    outbox.queue_many(messages)
 
 
 def _withdraw_reminders(appointment, sequence):

@@ -152,6 +152,18 @@ def not_in_future(form, field):
         raise ValidationError(_l("Datoen kan ikke ligge i fremtiden."))
 
 
+def within_years(years=2):
+    """A validator: the date (or date and time) lies at most `years` ahead, so a mistyped year
+    (9999) is a message at the field, not a calendar entry no one can use."""
+
+    def check(form, field):
+        value = field.data.date() if hasattr(field.data, "date") else field.data
+        if value and value > date.today().replace(year=date.today().year + years, day=1):
+            raise ValidationError(_l("Vælg en dato inden for %(years)s år.", years=years))
+
+    return check
+
+
 def choices(mapping):
     """WTForms choices from a mapping of code to label (the lists in `trivsel.core.labels`)."""
     return [SelectChoice(value, label) for value, label in mapping.items()]

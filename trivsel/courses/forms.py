@@ -30,6 +30,7 @@ from trivsel.core.forms import (
     not_in_future,
     optional,
     typed,
+    within_years,
     year_field,
 )
 from trivsel.corps.forms import MatchFactsMixin, match_fields
@@ -180,9 +181,18 @@ class MeetingPlaceMixin:
                 _l("Sæt kryds ved hjemme hos borgeren eller skriv et sted, ikke begge.")
             )
         citizen = self.course.citizen if self.course is not None else None
-        names = _words(citizen.name) if citizen else set()
-        if {name for name in names if len(name) > 1} & _words(text):
+        if citizen is None or not text:
+            return
+        names = {name for name in _words(citizen.name) if len(name) > 1}
+        # A name, or its Danish possessive ("Gerdas stue").
+        if any(word in names or word[:-1] in names for word in _words(text)):
             raise ValidationError(_l("Skriv ikke borgerens navn i stedet."))
+        digits = re.sub(r"\D", "", citizen.phone or "")
+        email = (citizen.email or "").lower()
+        if (len(digits) >= 6 and digits in re.sub(r"\D", "", text)) or (
+            email and email in text.lower()
+        ):
+            raise ValidationError(_l("Skriv ikke borgerens telefonnummer eller e-mail i stedet."))
 
     def place_values(self):
         return {"place": _text(self.place), "at_home": bool(self.at_home.data)}
@@ -195,6 +205,7 @@ class ScheduleIntakeForm(MeetingPlaceMixin, StepForm):
         validators=[
             typed(),
             after_received(_l("Startsamtalen kan ikke ligge før henvendelsen.")),
+            within_years(),
         ],
     )
     place, at_home = place_fields()
@@ -275,6 +286,7 @@ class ScheduleMatchMeetingForm(MeetingPlaceMixin, StepForm):
         validators=[
             typed(),
             after_received(_l("Matchmødet kan ikke ligge før henvendelsen.")),
+            within_years(),
         ],
     )
     place, at_home = place_fields()

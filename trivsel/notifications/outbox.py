@@ -1,10 +1,14 @@
 """Queueing messages: a row in the outbox in the caller's transaction, so a change that rolls
 back sends nothing and a change that commits cannot lose its message."""
 
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from peewee import IntegrityError
+from peewee import IntegrityError, SqliteDatabase, chunked
 
 from trivsel.core.db import database, now
 from trivsel.core.users import User
@@ -20,6 +24,25 @@ DIGEST = "digest"
 DIGEST_ROLES = ("coordinator",)
 QUEUED = "queued"
 HELD = "held"
+# Rows per INSERT: 13 values a row stays well below SQLite's (32,766) and PostgreSQL's
+# (65,535) limits on the values of one statement.
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of `kind` to each of `user_ids`, for `queue_many` (the fields are
+    `queue`'s arguments)."""
+
+    kind: str
+    user_ids: tuple
+    course_id: int | None = None
+    context: dict | None = None
+    attachment: str | None = None
+    method: str | None = None
+    dedupe_key: str | None = None
+    due_at: datetime | None = None
+    attachments: dict | None = None
 
 
 def queue(
@@ -31,6 +54,7 @@ def queue(
     method=None,
     dedupe_key=None,
     due_at=None,
+    attachments=None,
 ):
     """Queue one message of `kind` to each active user in `user_ids` who wants it, by the
     channel they chose (e-mail unless they chose otherwise or turned it off). Returns the
@@ -38,49 +62,126 @@ def queue(
 
     :param context: values for the kind's texts (never a citizen's personal data).
     :param attachment: an iCalendar text to attach (`method` "REQUEST" or "CANCEL").
+    :param attachments: {user id: iCalendar text}, each recipient's own copy (a recipient
+        not in it gets `attachment`).
     :param dedupe_key: a message with this key is queued once only, ever (per recipient: the
         user id is appended).
     :param due_at: when it may be sent (default now).
 
     The texts are written in the default language (Danish), whoever's request queues them.
     A coordinator who chose the morning digest gets a kind with `digest=True` "held" for it.
+    However many recipients: one query for the users, one for their preferences and one
+    INSERT (two when some rows have a dedupe key and some not; see `queue_many`).
     """
-    spec = KINDS[kind]
-    values = {"course": course_id, **(context or {})}
+    message = Message(
+        kind,
+        tuple(user_ids),
+        course_id=course_id,
+        context=context,
+        attachment=attachment,
+        method=method,
+        dedupe_key=dedupe_key,
+        due_at=due_at,
+        attachments=attachments,
+    )
+    return queue_many([message])
+
+
+def queue_many(messages):
+    """Queue each `Message` as `queue` does, all in a fixed number of statements: one query
+    for the users, one for their preferences, one INSERT of the rows without a dedupe key and
+    one (INSERT ... ON CONFLICT DO NOTHING) of those with one, so a message queued before is
+    skipped. Returns the messages queued."""
+    messages = list(messages)
+    wanted = list(dict.fromkeys(uid for m in messages for uid in m.user_ids if uid is not None))
+    if not wanted:
+        return []
+    active = User.id.in_(wanted) & (User.active == True)  # noqa: E712
+    users = {user.id: user for user in User.select().where(active)}
+    kinds = {m.kind for m in messages}
+    if any(KINDS[k].digest for k in kinds):
+        kinds.add(DIGEST)
+    chosen = _preferences(kinds, list(users))
+    digest = {uid for (uid, k), channel in chosen.items() if k == DIGEST and channel != OFF}
+    rows = []
+    for message in messages:
+        rows.extend(_rows(message, users, chosen, digest))
+    return _insert(rows)
+
+
+def _rows(message, users, chosen, digest):
+    """The outbox rows of one message: one per active recipient who wants it."""
+    spec = KINDS[message.kind]
+    values = {"course": message.course_id, **(message.context or {})}
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        link = _link(spec, course_id)
+        link = _link(spec, message.course_id)
         subject = (str(spec.subject) % values)[:200]
         body = _body(spec, values, link)
-    active = User.id.in_(list(user_ids)) & (User.active == True)  # noqa: E712
-    users = list(User.select().where(active))
-    chosen = _channels(kind, [u.id for u in users])
-    digest = _digest_users([u.id for u in users]) if spec.digest else set()
-    queued = []
-    for user in users:
-        channel = chosen.get(user.id, EMAIL)
+    attachments = message.attachments or {}
+    due_at = message.due_at or now()
+    rows = []
+    for user_id in sorted(set(message.user_ids) & users.keys()):
+        user = users[user_id]
+        channel = chosen.get((user.id, message.kind), EMAIL)
         if channel == OFF or user.role not in spec.roles:
             continue
-        key = f"{dedupe_key}:{user.id}" if dedupe_key else None
-        held = user.id in digest and user.role in DIGEST_ROLES
-        row = dict(
-            kind=kind,
-            channel=channel,
-            user=user.id,
-            address=user.email if channel == EMAIL else None,
-            subject=subject,
-            body=body,
-            status=HELD if held else QUEUED,
-            attachment=attachment,
-            attachment_method=method,
-            course_id=course_id,
-            dedupe_key=key,
-            due_at=due_at or now(),
+        held = spec.digest and user.id in digest and user.role in DIGEST_ROLES
+        rows.append(
+            dict(
+                kind=message.kind,
+                channel=channel,
+                user=user.id,
+                address=user.email if channel == EMAIL else None,
+                subject=subject,
+                body=body,
+                status=HELD if held else QUEUED,
+                attachment=attachments.get(user.id, message.attachment),
+                attachment_method=message.method,
+                course_id=message.course_id,
+                dedupe_key=f"{message.dedupe_key}:{user.id}" if message.dedupe_key else None,
+                due_at=due_at,
+                created_at=now(),
+            )
         )
+    return rows
+
+
+def _insert(rows):
+    """Insert the rows, those with a dedupe key queued before skipped. Returns the rows
+    inserted."""
+    if not rows:
+        return []
+    if not _returning():
+        return _insert_one_by_one(rows)
+    queued = []
+    plain = [row for row in rows if row["dedupe_key"] is None]
+    keyed = [row for row in rows if row["dedupe_key"] is not None]
+    for batch in chunked(plain, BATCH):
+        queued.extend(OutboxMessage.insert_many(batch).returning(OutboxMessage).execute())
+    for batch in chunked(keyed, BATCH):
+        query = OutboxMessage.insert_many(batch).on_conflict_ignore().returning(OutboxMessage)
+        queued.extend(query.execute())
+    return queued
+
+
+def _returning():
+    """Whether the database returns the rows an INSERT made (PostgreSQL; SQLite 3.35+)."""
+    db = database.obj
+    if isinstance(db, SqliteDatabase):
+        return sqlite3.sqlite_version_info >= (3, 35, 0)
+    return bool(db.returning_clause)
+
+
+def _insert_one_by_one(rows):
+    """Without RETURNING: a row at a time, each in a savepoint so one queued before (its
+    dedupe key) is skipped."""
+    queued = []
+    for row in rows:
         try:
             with database.atomic():
                 queued.append(OutboxMessage.create(**row))
         except IntegrityError:
-            if key is None:
+            if row["dedupe_key"] is None:
                 raise
             # Queued once already (the dedupe key): nothing more to do.
     return queued
@@ -99,21 +200,14 @@ def queue_to_address(kind, address, context=None):
     )
 
 
-def _digest_users(user_ids):
-    """The users among `user_ids` who chose the morning digest."""
-    rows = NotificationPreference.select(NotificationPreference.user).where(
-        (NotificationPreference.kind == DIGEST)
-        & (NotificationPreference.channel != OFF)
-        & NotificationPreference.user.in_(user_ids)
-    )
-    return {row.user_id for row in rows}
-
-
-def _channels(kind, user_ids):
+def _preferences(kinds, user_ids):
+    """{(user id, kind): channel} of the users' choices for `kinds`."""
+    if not user_ids:
+        return {}
     rows = NotificationPreference.select().where(
-        (NotificationPreference.kind == kind) & NotificationPreference.user.in_(user_ids)
+        NotificationPreference.kind.in_(list(kinds)) & NotificationPreference.user.in_(user_ids)
     )
-    return {row.user_id: row.channel for row in rows}
+    return {(row.user_id, row.kind): row.channel for row in rows}
 
 
 def _link(spec, course_id):

@@ -22,11 +22,16 @@ def coordinators_on_duty(today=None):
 
 def standing_in_for(user_id, today=None):
     """Who gets a message meant for one coordinator: them, or while they are away under a
-    cover, the coordinator who covers (one query)."""
+    cover, the coordinator who covers. When that is no active coordinator (they left, or the
+    proposal's coordinator is unknown), the coordinators on duty: it must reach someone."""
     today = today or date.today()
     current = (Cover.starts_on <= today) & (Cover.ends_on >= today)
     covering = [
         row.covered_by_id
         for row in Cover.select(Cover.covered_by).where((Cover.away == user_id) & current)
     ]
-    return covering or [user_id]
+    wanted = covering or [user_id]
+    active = (User.role == "coordinator") & (User.active == True)  # noqa: E712
+    if User.select().where(User.id.in_(wanted) & active).exists():
+        return wanted
+    return coordinators_on_duty(today)

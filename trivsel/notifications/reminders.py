@@ -7,8 +7,9 @@ trivsel outbox remind`, every hour). Safe to repeat: each reminder goes once.
   "quiet") → its volunteer, once per quiet period (from the last conversation, or the start):
   again only when a later conversation is logged and the course falls quiet once more.
 
-Each scan reads its candidates in one query, already leaving out what was sent; it queries
-again only to queue a message that is due.
+Each scan reads its candidates in one query, already leaving out what was sent, and queues
+what is due all at once (`outbox.queue_many`): a fixed number of statements however many
+courses are due.
 """
 
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from trivsel.core.db import database
 from trivsel.core.workdays import working_days_waited
 from trivsel.courses import flow, notices
 from trivsel.courses.models import Conversation, Course
+from trivsel.notifications import outbox
 from trivsel.notifications.models import OutboxMessage
 from trivsel.notifications.recipients import coordinators_on_duty
 from trivsel.supervision.service import QUIET_AFTER
@@ -62,8 +64,19 @@ def first_contact_overdue(today, flag_after):
     due = [(course_id, days) for course_id, days in due if days > flag_after]
     if not due:
         return 0
-    recipients = coordinators_on_duty(today)
-    return sum(len(notices.first_contact_overdue(i, recipients, days)) for i, days in due)
+    recipients = tuple(coordinators_on_duty(today))
+    # Once per course: the dedupe key (as notices.first_contact_overdue writes it).
+    messages = [
+        outbox.Message(
+            notices.FIRST_CONTACT_OVERDUE.key,
+            recipients,
+            course_id=course_id,
+            context={"days": days},
+            dedupe_key=f"first_contact_overdue:{course_id}",
+        )
+        for course_id, days in due
+    ]
+    return len(outbox.queue_many(messages))
 
 
 def quiet_courses(today):
@@ -88,12 +101,22 @@ def quiet_courses(today):
     )
     quiet_since = today - QUIET_AFTER
     weeks = QUIET_AFTER.days // 7
-    queued = 0
+    messages = []
     for row in rows:
         since = _as_date(row["last_on"]) or row["started_on"]
         if since is None or since > quiet_since:
             continue
         if row["reminded"] and notices.quiet_period(row["reminded"]) >= since:
             continue  # reminded in this quiet period already
-        queued += len(notices.quiet(row["id"], row["volunteer"], since, weeks))
-    return queued
+        # Once per quiet period: the dedupe key (as notices.quiet writes it), which
+        # notices.quiet_period reads back.
+        messages.append(
+            outbox.Message(
+                notices.QUIET_COURSE.key,
+                (row["volunteer"],),
+                course_id=row["id"],
+                context={"weeks": weeks},
+                dedupe_key=f"quiet:{row['id']}:{since.isoformat()}",
+            )
+        )
+    return len(outbox.queue_many(messages))

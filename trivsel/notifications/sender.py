@@ -117,7 +117,9 @@ def send_due(now=None, limit=500):
         .limit(limit)
     )
     for row in list(due):
-        if row.channel in result.paused or not claim(row.id, me, now):
+        # Claimed at the moment of claiming, not when the round began: a round that runs long
+        # must not leave claims that look stale to the next sender while it is still sending.
+        if row.channel in result.paused or not claim(row.id, me, now, max(now, clock())):
             continue
         outcome = deliver(row.id, channels[row.channel], me, now, policy, result.paused)
         if outcome == SENT:
@@ -133,10 +135,11 @@ def _due(now):
     return (OutboxMessage.status == QUEUED) & (OutboxMessage.due_at <= now)
 
 
-def claim(message_id, me, now):
-    """Claim one due message for sender `me`: True when this sender's update changed it."""
+def claim(message_id, me, now, at=None):
+    """Claim one message due by `now` for sender `me`, stamped `at` (default `now`): True when
+    this sender's update changed it."""
     changed = (
-        OutboxMessage.update(status=SENDING, claimed_by=me, claimed_at=now)
+        OutboxMessage.update(status=SENDING, claimed_by=me, claimed_at=at or now)
         .where((OutboxMessage.id == message_id) & _due(now))
         .execute()
     )

@@ -9,6 +9,7 @@ from trivsel.calendar.models import Appointment
 from trivsel.core.db import checkpoint, database, now
 from trivsel.courses import flow
 from trivsel.courses.models import Citizen, Course, CourseEvent, Proposal
+from trivsel.notifications.models import OutboxMessage
 from trivsel.privacy.models import AccessLog, RetentionRun
 
 # Which rule of the policy a course falls under.
@@ -32,6 +33,9 @@ RETENTION_STAGES = (flow.FOLLOWED_UP, flow.CLOSED) + INQUIRY_STAGES
 
 # How far ahead the dashboard and the policy page look for what falls due.
 DUE_SOON_DAYS = 30
+
+# Outbox statuses of a message not yet sent.
+UNSENT = ("queued", "held")
 
 
 @dataclass(frozen=True)
@@ -111,8 +115,9 @@ def erase_course(course_id, today=None, actor=None, endpoint=None, wipe=True):
     """Erase a course's personal data and keep its facts. Returns False when already erased.
 
     Deletes the citizen row; clears the volunteers' decline reasons (free text that may speak
-    of the citizen or the family) and the typed places of its meetings; dates the erasure on
-    the course and its timeline.
+    of the citizen or the family), the typed places of its meetings and the texts of the
+    messages about it (unsent ones are dropped); dates the erasure on the course and its
+    timeline.
     `wipe=False` leaves the write-ahead-log checkpoint to the caller (a batch does one).
     """
     today = today or date.today()
@@ -132,6 +137,11 @@ def erase_course(course_id, today=None, actor=None, endpoint=None, wipe=True):
         Proposal.update(decline_reason=None).where(Proposal.course == course_id).execute()
         # The places of its meetings were typed by hand, so they may name the home.
         Appointment.update(place=None).where(Appointment.course == course_id).execute()
+        # So may the messages about them (an invitation's text and calendar file): what is
+        # not sent yet is not sent at all, and what was sent keeps only its record.
+        about = OutboxMessage.course_id == course_id
+        OutboxMessage.delete().where(about & OutboxMessage.status.in_(UNSENT)).execute()
+        OutboxMessage.update(body="", attachment=None).where(about).execute()
         CourseEvent.create(course=course_id, actor=actor, action="erased", stage=course.stage)
         if actor is not None:
             AccessLog.create(

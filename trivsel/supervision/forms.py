@@ -5,12 +5,14 @@ from wtforms import DateTimeLocalField, IntegerField, StringField
 from wtforms.validators import NumberRange, ValidationError
 
 from trivsel.calendar.appointments import local_now
-from trivsel.core.forms import Form, max_length, optional, required, typed
+from trivsel.core.forms import Form, max_length, optional, required, typed, within_years
 
 
 class SeriesForm(Form):
     first_at = DateTimeLocalField(
-        _l("Første møde, dato og tid"), format="%Y-%m-%dT%H:%M", validators=[typed()]
+        _l("Første møde, dato og tid"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[typed(), within_years()],
     )
     count = IntegerField(
         _l("Antal møder"),
@@ -26,7 +28,9 @@ class SeriesForm(Form):
 
 class ThemeDayForm(Form):
     title = StringField(_l("Titel"), validators=[required(), max_length(120)])
-    starts_at = DateTimeLocalField(_l("Dato og tid"), format="%Y-%m-%dT%H:%M", validators=[typed()])
+    starts_at = DateTimeLocalField(
+        _l("Dato og tid"), format="%Y-%m-%dT%H:%M", validators=[typed(), within_years()]
+    )
     place = StringField(_l("Sted"), validators=[optional(), max_length(100)])
     capacity = IntegerField(
         _l("Antal pladser"),
@@ -42,7 +46,7 @@ class MoveMeetingForm(Form):
     """Move a coming group meeting (the volunteers get the change in their calendars)."""
 
     starts_at = DateTimeLocalField(
-        _l("Ny dato og tid"), format="%Y-%m-%dT%H:%M", validators=[typed()]
+        _l("Ny dato og tid"), format="%Y-%m-%dT%H:%M", validators=[typed(), within_years()]
     )
     place = StringField(_l("Sted"), validators=[optional(), max_length(100)])
 

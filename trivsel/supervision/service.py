@@ -42,8 +42,7 @@ def create_series(first_at, count, place, actor):
             SupervisionMeeting.create(starts_at=first_at + EVERY * i, place=place, created_by=actor)
             for i in range(count)
         ]
-        for meeting in created:
-            appointments.schedule_supervision(meeting, actor)
+        appointments.schedule_supervision_series(created, actor)
         return created
 
 
