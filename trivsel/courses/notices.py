@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from trivsel.core.users import User
 from trivsel.notifications.kinds import kind
-from trivsel.notifications.outbox import queue
+from trivsel.notifications.outbox import Message, queue
 from trivsel.notifications.recipients import coordinators_on_duty, standing_in_for
 
 COORDINATOR = ("coordinator",)
@@ -110,10 +110,11 @@ def proposal_answered(proposal, accept):
 
 
 def first_contact_overdue(course_id, recipients, days):
-    """An inquiry past the flag, once per course (the dedupe key)."""
-    return queue(
+    """The message for an inquiry past the flag, once per course (the dedupe key); queued
+    in batches by the reminders scan."""
+    return Message(
         FIRST_CONTACT_OVERDUE.key,
-        recipients,
+        tuple(recipients),
         course_id=course_id,
         context={"days": days},
         dedupe_key=f"first_contact_overdue:{course_id}",
@@ -121,11 +122,12 @@ def first_contact_overdue(course_id, recipients, days):
 
 
 def quiet(course_id, volunteer_id, since, weeks):
-    """A gentle reminder to the volunteer of a course with no conversation logged since
-    `since` (the last conversation, or the start): once per quiet period."""
-    return queue(
+    """The gentle reminder to the volunteer of a course with no conversation logged since
+    `since` (the last conversation, or the start): once per quiet period (the dedupe key,
+    which `quiet_period` reads back)."""
+    return Message(
         QUIET_COURSE.key,
-        [volunteer_id],
+        (volunteer_id,),
         course_id=course_id,
         context={"weeks": weeks},
         dedupe_key=f"quiet:{course_id}:{since.isoformat()}",

@@ -65,16 +65,8 @@ def first_contact_overdue(today, flag_after):
     if not due:
         return 0
     recipients = tuple(coordinators_on_duty(today))
-    # Once per course: the dedupe key (as notices.first_contact_overdue writes it).
     messages = [
-        outbox.Message(
-            notices.FIRST_CONTACT_OVERDUE.key,
-            recipients,
-            course_id=course_id,
-            context={"days": days},
-            dedupe_key=f"first_contact_overdue:{course_id}",
-        )
-        for course_id, days in due
+        notices.first_contact_overdue(course_id, recipients, days) for course_id, days in due
     ]
     return len(outbox.queue_many(messages))
 
@@ -108,15 +100,5 @@ def quiet_courses(today):
             continue
         if row["reminded"] and notices.quiet_period(row["reminded"]) >= since:
             continue  # reminded in this quiet period already
-        # Once per quiet period: the dedupe key (as notices.quiet writes it), which
-        # notices.quiet_period reads back.
-        messages.append(
-            outbox.Message(
-                notices.QUIET_COURSE.key,
-                (row["volunteer"],),
-                course_id=row["id"],
-                context={"weeks": weeks},
-                dedupe_key=f"quiet:{row['id']}:{since.isoformat()}",
-            )
-        )
+        messages.append(notices.quiet(row["id"], row["volunteer"], since, weeks))
     return len(outbox.queue_many(messages))
