@@ -412,6 +412,10 @@ def test_a_refused_upload_changes_nothing_and_says_where(
     assert database_state() == before
 
 
+# A header with the columns inquiries.csv needs, for a file that is not UTF-8 after it.
+LATIN_1_HEADER = "ref,received_on,branch,source,outcome"
+
+
 @pytest.mark.parametrize(
     "files, message",
     [
@@ -428,9 +432,10 @@ def test_a_refused_upload_changes_nothing_and_says_where(
         ),
         (
             lambda: (
-                csv_files()[1:] + [(io.BytesIO("ref\n\xe6".encode("latin-1")), "inquiries.csv")]
+                csv_files()[1:]
+                + [(io.BytesIO(f"{LATIN_1_HEADER}\nA\xe6".encode("latin-1")), "inquiries.csv")]
             ),
-            "inquiries.csv, række 1: filen er ikke UTF-8.",
+            "inquiries.csv, række 2: filen er ikke UTF-8.",
         ),
         (
             lambda: csv_files() + workbook_file(),
@@ -447,13 +452,18 @@ def test_odd_files_are_refused_in_danish(youth, coordinator, files, message):
 
 
 def test_an_upload_too_large_is_refused_in_danish(youth, coordinator, app):
-    # Small sizes: the test client spools a large body to a file it does not close.
+    # Small sizes: the test client spools a large body to a file it does not close (the
+    # big uploads of test_imports.py bring their own body).
     app.config["MAX_CONTENT_LENGTH"] = 2000
     response = upload(coordinator, [(io.BytesIO(b"x" * 3000), "inquiries.csv")])
     assert response.status_code == 413
-    assert "Det sendte fylder for meget" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    error = html.split('id="files-error">')[1].split("</p>")[0]
+    assert "Filerne fylder for meget: højst 2 kB kan indlæses ad gangen." in error
+    assert "Intet er ændret." in error
     assert Course.select().count() == 0
 
 
-def test_uploads_are_limited_to_ten_megabytes(app):
-    assert app.config["MAX_CONTENT_LENGTH"] == 10 * 1024 * 1024
+def test_uploads_are_limited_to_the_import_limit_and_a_margin(app):
+    assert app.config["IMPORT_MAX_BYTES"] == 20 * 1024 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] == 21 * 1024 * 1024

@@ -3,6 +3,10 @@
 import os
 from datetime import timedelta
 
+# What a request may hold besides the imported files: the form's other fields, the
+# multipart headers.
+UPLOAD_MARGIN = 1024 * 1024
+
 # Defaults; instance/config.py and TRIVSEL_* environment variables override them.
 DEFAULTS = {
     "SECRET_KEY": None,  # generated into instance/secret_key when not configured
@@ -31,8 +35,17 @@ DEFAULTS = {
     "GOAL_CONVERSATIONS_PER_CITIZEN": (1, 10),
     "GOAL_CITIZENS": 35,
     "GOAL_FOLLOW_ON_PERCENT": 75,
-    # The largest request accepted: the history upload's spreadsheets.
-    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    # Imports (the history upload and `import-history`, `directory import-hsds`): the largest
+    # file (a workbook, or the three CSV files together), the most rows a table may have,
+    # and the most cells an .xlsx workbook may hold (openpyxl reads some 100,000 a second;
+    # a workbook's XML may also unpack to at most 100 bytes a cell). Past a limit the import
+    # is refused before anything is written.
+    "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 200_000,
+    "IMPORT_MAX_XLSX_CELLS": 1_000_000,
+    # The largest request accepted: the history upload, and room for the form around it.
+    # Raise it with IMPORT_MAX_BYTES (TRIVSEL_IMPORT_MAX_BYTES raises it by itself).
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024 + UPLOAD_MARGIN,
     # Retention (see trivsel/privacy.py and the README): months a citizen's personal data is
     # kept once its purpose is met. After the follow-up call the scheme is done with the person;
     # a closed course whose call never happened waits a little longer, since the call may
@@ -92,6 +105,16 @@ _ENV = {
     "OUTBOX_MAX_ATTEMPTS": int,
     "OUTBOX_POLL_SECONDS": float,
     "DIGEST_HOUR": int,
+    "IMPORT_MAX_BYTES": int,
+    "IMPORT_MAX_ROWS": int,
+    "IMPORT_MAX_XLSX_CELLS": int,
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_ABSOLUTE_HOURS": int,
+    "LOGIN_FAILURE_LIMIT": int,
+    "LOGIN_ADDRESS_FAILURE_LIMIT": int,
+    "LOGIN_FAILURE_WINDOW_MINUTES": int,
+    "TRUSTED_PROXIES": int,
+    "REQUIRE_TWO_FACTOR": lambda value: value.strip().lower() not in ("0", "false", "no", "off"),
 }
 
 
@@ -102,4 +125,6 @@ def from_environment(environ=os.environ):
         value = environ.get(f"TRIVSEL_{name}")
         if value is not None and value != "":
             settings[name] = parse(value)
+    if "IMPORT_MAX_BYTES" in settings:  # an upload of that size must get through
+        settings["MAX_CONTENT_LENGTH"] = settings["IMPORT_MAX_BYTES"] + UPLOAD_MARGIN
     return settings

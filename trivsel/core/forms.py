@@ -23,6 +23,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from trivsel.core.numbers import MAX_ROW_ID, parse_int
+
 # WTForms' built-in messages (English in WTForms), said in Danish through our catalogue.
 BUILTIN_MESSAGES = {
     "Not a valid date value.": _l("Skriv en gyldig dato (åååå-mm-dd)."),
@@ -113,9 +115,9 @@ class VersionField(HiddenField):
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
-        try:
-            self.data = int(self.data)
-        except (TypeError, ValueError):
+        try:  # ASCII digits within an id's range, or None (a conflict, never a crash)
+            self.data = parse_int(self.data, 0, MAX_ROW_ID)
+        except ValueError:
             self.data = None
 
 

@@ -33,6 +33,7 @@ from trivsel.core.forms import (
     within_years,
     year_field,
 )
+from trivsel.core.numbers import row_id
 from trivsel.corps.forms import MatchFactsMixin, match_fields
 from trivsel.courses import flow
 from trivsel.courses.who5 import Who5Mixin
@@ -247,7 +248,7 @@ class MatchFactsForm(MatchFactsMixin, StepForm):
 
 
 class ProposeForm(StepForm):
-    volunteer = SelectField(_l("Frivillig"), coerce=int, validators=[chosen()])
+    volunteer = SelectField(_l("Frivillig"), coerce=row_id, validators=[chosen()])
 
     def __init__(self, *args, volunteers=(), suggestions=None, **kwargs):
         """`suggestions` (ranked, from `corps.suggestions`) list the eligible first and mark
@@ -347,7 +348,7 @@ class CloseForm(StepForm):
     )
     offers = MultiCheckboxField(
         _l("Tilbud fra kataloget, borgeren er bygget bro til"),
-        coerce=int,
+        coerce=row_id,
         validate_choice=True,
     )
     follow_on_offers = TextAreaField(
@@ -399,7 +400,7 @@ class FollowUpForm(Who5Mixin, StepForm):
     )
     went = MultiCheckboxField(
         _l("Hvilke af tilbuddene kom borgeren faktisk i gang med?"),
-        coerce=int,
+        coerce=row_id,
         description=_l("Sæt kryds ved dem, borgeren gik til. Uden kryds: gik ikke."),
     )
 

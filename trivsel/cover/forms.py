@@ -7,11 +7,12 @@ from wtforms import SelectChoice, SelectField
 from wtforms.validators import ValidationError
 
 from trivsel.core.forms import Form, chosen, date_field, typed
+from trivsel.core.numbers import row_id
 
 
 class CoverForm(Form):
-    away = SelectField(_l("Koordinator der er væk"), coerce=int, validators=[chosen()])
-    covered_by = SelectField(_l("Dækkes af"), coerce=int, validators=[chosen()])
+    away = SelectField(_l("Koordinator der er væk"), coerce=row_id, validators=[chosen()])
+    covered_by = SelectField(_l("Dækkes af"), coerce=row_id, validators=[chosen()])
     starts_on = date_field(_l("Fra og med"), typed(), default=date.today)
     ends_on = date_field(_l("Til og med"), typed())
 

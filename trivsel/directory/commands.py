@@ -1,8 +1,7 @@
 """Commands for the directory: HSDS in and out, and the plugins' offers."""
 
-import json
-
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from trivsel.core import db
@@ -17,17 +16,16 @@ directory_group = AppGroup("directory", help="The directory of follow-on offers.
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def directory_import_command(path):
     """Import offers from Open Referral HSDS 3.0 JSON: an array of services (organization
-    and locations nested), one service, or an organization with its services."""
+    and locations nested), one service, or an organization with its services. The file is
+    validated against the HSDS 3.0 schemas first; all or nothing."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
-    except (OSError, ValueError) as exc:
-        raise click.ClickException(f"not a JSON file: {exc}") from None
-    with db.database.connection_context():
-        try:
+        document = hsds.read_document(path, current_app.config["IMPORT_MAX_BYTES"])
+        with db.database.connection_context():
             added, updated = hsds.import_hsds(document)
-        except hsds.HsdsError as exc:
-            raise click.ClickException(f"import refused, nothing changed: {exc}") from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror or exc}") from None
+    except hsds.HsdsError as exc:
+        raise click.ClickException(f"import refused, nothing changed: {exc}") from None
     click.echo(f"imported {added} new offers, updated {updated}")
 
 

@@ -41,7 +41,8 @@ def import_history_command(path):
     """Import history from an .xlsx workbook or a folder of three CSV files. All or nothing."""
     with db.database.connection_context():
         try:
-            result = import_history(read_path(path), get_plugins().branches())
+            with read_path(path) as tables:
+                result = import_history(tables, get_plugins().branches())
         except ImportRefused as refused:
             raise click.ClickException(f"import refused, nothing changed: {refused}") from None
     click.echo(

@@ -3,6 +3,7 @@
 import io
 from datetime import date
 
+from trivsel.core.spreadsheets import safe_row
 from trivsel.statistics.codes import OUTCOME_KEYS, SOURCE_KEYS
 from trivsel.statistics.figures import REPORT_KEYS, csv_text
 
@@ -31,16 +32,17 @@ def annual_csv(report):
 
 
 def annual_xlsx(report):
-    """The workbook of workbook_sheets, as the bytes of an .xlsx file."""
+    """The workbook of workbook_sheets, as the bytes of an .xlsx file. Text that Excel would
+    take for a formula is neutralised (core.spreadsheets); numbers stay numbers."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name, (header, rows) in workbook_sheets(report).items():
         sheet = workbook.create_sheet(name)
-        sheet.append(list(header))
+        sheet.append(safe_row(header))
         for row in rows:
-            sheet.append(list(row))
+            sheet.append(safe_row(row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from peewee import Case, Select, Value, fn
 
+from trivsel.core.numbers import parse_int
+from trivsel.core.spreadsheets import safe_cell, safe_row
 from trivsel.courses.models import Conversation, Course
 
 MAIN = "main"
@@ -26,7 +28,7 @@ REPORT_KEYS = (
 
 def parse_year_start(value):
     """'MM-DD' -> (month, day); raises ValueError for anything else."""
-    month, day = (int(part) for part in value.split("-"))
+    month, day = (parse_int(part, 1, 31) for part in value.split("-"))
     date(2001, month, day)  # rejects 02-30, 13-01 (and 02-29, which not every year has)
     return month, day
 
@@ -268,10 +270,11 @@ def render_rows(rows, fmt):
 
 
 def csv_text(fieldnames, rows):
-    """A header row and a line per row (dicts with at least those keys), None left empty."""
+    """A header row and a line per row (dicts with at least those keys), None left empty,
+    text that a spreadsheet would take for a formula neutralised (core.spreadsheets)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fieldnames, lineterminator="\n")
-    writer.writeheader()
+    writer.writerow(safe_row({k: k for k in fieldnames}))
     for row in rows:
-        writer.writerow({k: "" if row[k] is None else row[k] for k in fieldnames})
+        writer.writerow({k: "" if row[k] is None else safe_cell(row[k]) for k in fieldnames})
     return out.getvalue()

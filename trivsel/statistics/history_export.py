@@ -3,6 +3,7 @@
 import csv
 from pathlib import Path
 
+from trivsel.core.spreadsheets import safe_row
 from trivsel.courses.models import Conversation, Course
 from trivsel.statistics.codes import outcome_of
 from trivsel.statistics.history_format import COLUMNS, SOURCES, TABLES
@@ -76,7 +77,8 @@ def _conversation_rows():
 
 
 def export_folder(path):
-    """Write inquiries.csv, courses.csv and conversations.csv into a folder."""
+    """Write inquiries.csv, courses.csv and conversations.csv into a folder; text that a
+    spreadsheet would take for a formula is neutralised (core.spreadsheets)."""
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     tables = export_rows()
@@ -84,5 +86,5 @@ def export_folder(path):
         with open(folder / f"{table}.csv", "w", encoding="utf-8", newline="") as out:
             writer = csv.DictWriter(out, fieldnames=COLUMNS[table])
             writer.writeheader()
-            writer.writerows(tables[table])
+            writer.writerows(safe_row(row) for row in tables[table])
     return {table: len(rows) for table, rows in tables.items()}

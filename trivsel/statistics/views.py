@@ -4,8 +4,10 @@ import io
 
 from flask import Blueprint, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from trivsel.core.auth import allow
+from trivsel.core.auth import allow, allowed_roles
+from trivsel.core.errors import http_error
 from trivsel.core.plugins import get_plugins
 from trivsel.core.rendering import render
 from trivsel.statistics import exports, presentation
@@ -14,6 +16,7 @@ from trivsel.statistics import report as annual_report
 from trivsel.statistics.forms import ImportForm, YearStartForm
 from trivsel.statistics.history_format import COLUMNS, REQUIRED, ImportRefused, column_choices
 from trivsel.statistics.history_import import import_history as import_tables
+from trivsel.statistics.history_limits import Limits, count_text, size_text
 from trivsel.statistics.history_read import UploadRefused, read_upload
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistics")
@@ -88,7 +91,8 @@ def import_history():
     form = ImportForm()
     if form.validate_on_submit():
         try:
-            result = import_tables(read_upload(form.files.data or []), get_plugins().branches())
+            with read_upload(form.files.data or []) as tables:
+                result = import_tables(tables, get_plugins().branches())
         except UploadRefused as refused:
             form.files.errors = [str(refused)]
         except ImportRefused as refused:
@@ -98,11 +102,43 @@ def import_history():
         else:
             flash(presentation.result_message(result), "success")
             return redirect(url_for("statistics.import_history"), 303)
+    return _import_page(form, 422 if form.errors else 200)
+
+
+def _import_page(form, status):
+    limits = Limits.configured()
     return render(
         "statistics/import.html",
         form=form,
-        status=422 if form.errors else 200,
+        status=status,
         tables=COLUMNS,
         required=REQUIRED,
         choices=column_choices(get_plugins().branches()),
+        max_size=size_text(upload_limit()),
+        max_rows=count_text(limits.max_rows),
+        max_cells=count_text(limits.max_cells),
     )
+
+
+def upload_limit():
+    """The largest upload: IMPORT_MAX_BYTES, unless the request limit is lower."""
+    limit = Limits.configured().max_bytes
+    request_limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return min(limit, request_limit) if request_limit else limit
+
+
+@bp.errorhandler(413)
+def upload_too_large(error):
+    """An upload past MAX_CONTENT_LENGTH, refused before it was read: the import page, with
+    the limit said at the field (not the bare error page)."""
+    allowed = current_user.is_authenticated and current_user.role in allowed_roles(request.endpoint)
+    if request.endpoint != "statistics.import_history" or not allowed:
+        return http_error(error)
+    form = ImportForm(formdata=None)
+    form.files.errors = [
+        _(
+            "Filerne fylder for meget: højst %(size)s kan indlæses ad gangen. Intet er ændret.",
+            size=size_text(upload_limit()),
+        )
+    ]
+    return _import_page(form, 413)

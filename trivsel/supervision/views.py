@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from trivsel.calendar import appointments
 from trivsel.core.auth import allow
+from trivsel.core.numbers import row_id
 from trivsel.core.rendering import render
 from trivsel.corps import service as corps
 from trivsel.corps.matching import effective_status
@@ -83,7 +84,7 @@ def meeting(meeting_id):
     if request.method == "POST":
         ids = {v.id for v in volunteers}
         try:
-            attended = {int(v) for v in request.form.getlist("attended")}
+            attended = {row_id(v) for v in request.form.getlist("attended")}
         except ValueError:
             abort(400)
         if not attended <= ids:
