@@ -71,7 +71,8 @@ def test_pages_pass_axe(new_context, live_server, demo, width, height):
     check("course list")
 
     # Jens: intake scheduled, so the page holds open step forms as well as facts and timeline.
-    page.goto(f"{base}/courses?q=Jens")
+    page.get_by_role("searchbox", name="Søg på navn eller nummer").fill("Jens")  # posted
+    expect(page.locator("table.courses tbody tr")).to_have_count(1)
     page.locator("table.courses a", has_text="Jens").click()
     expect(page.locator("#course-panel .page-head .badge")).to_have_text("Startsamtale aftalt")
     check("course page")

@@ -133,31 +133,58 @@ def render_course(course, forms=None, message=None, status=200):
 # --- Routes --------------------------------------------------------------------------------
 
 
-@bp.route("/courses")
+# The course list's filters that hold no personal data (codes and a volunteer's id): they may
+# travel in the query string. The free-text search (a citizen's name) never does.
+LIST_FILTERS = ("stage", "branch", "volunteer")
+
+
+def _list_filters(values):
+    """The list's non-personal filters that are set, as sent (form or query string)."""
+    return {name: values.get(name) for name in LIST_FILTERS if values.get(name)}
+
+
+@bp.route("/courses", methods=["GET", "POST"])
 @allow("coordinator")
 def index():
-    args = request.args
-    page = min(max(1, args.get("page", 1, type=int) or 1), 100_000)
-    volunteer_id = args.get("volunteer", type=int)
+    """The course list. The search term is usually a citizen's name, so it comes by POST only
+    (with the CSRF token, like every form that is posted): never in a URL, the browser's
+    history or the web server's log, where it would outlive the citizen's erasure. The
+    filters may come in the query string too (a bookmark, the pager's links without a term)."""
+    if request.method == "GET" and "q" in request.args:
+        # An address from before the search was posted: drop the term from the address bar.
+        return redirect(url_for("courses.index", **_list_filters(request.args)), 303)
+    values = request.form if request.method == "POST" else request.args
+    q = (request.form.get("q", "") if request.method == "POST" else "").strip()
+    filters = _list_filters(values)
+    page = min(max(1, values.get("page", 1, type=int) or 1), 100_000)
+    volunteer_id = values.get("volunteer", type=int)
     if volunteer_id is not None and not 0 < volunteer_id < 2**31:
         volunteer_id = None
+    filters.pop("volunteer", None)
+    if volunteer_id is not None:
+        filters["volunteer"] = str(volunteer_id)
     rows, has_more = queries.search_courses(
-        q=args.get("q", ""),
-        stage=args.get("stage", ""),
-        branch=args.get("branch", ""),
+        q=q,
+        stage=filters.get("stage", ""),
+        branch=filters.get("branch", ""),
         volunteer_id=volunteer_id,
         page=page,
     )
-    return render(
+    response = render(
         "courses/index.html",
         "courses/_rows.html",
         rows=rows,
         has_more=has_more,
         page=page,
-        args=args,
+        q=q,
+        filters=filters,
         volunteers=queries.active_volunteers(),
         branches=get_plugins().branches(),
     )
+    if request.method == "POST" and is_partial():
+        # The address bar shows the filters, never the term (the form has no hx-push-url).
+        response.headers["HX-Replace-Url"] = url_for("courses.index", **filters)
+    return response
 
 
 @bp.route("/inquiries/new", methods=["GET", "POST"])
