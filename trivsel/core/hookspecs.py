@@ -488,8 +488,9 @@ def trivsel_template_slot(slot: str, context: dict[str, Any]) -> Markup | str | 
         page; context: ``user``), ``"directory_top"`` (above the directory; context:
         ``user``).
     :param context: what the page passes for this slot (see above).
-    :return: safe markup (``markupsafe.Markup(render_template(...))``), plain text (escaped
-        by the core), or None to add nothing.
+    :return: safe markup (``markupsafe.Markup(render_template(...))``), plain text (a str
+        or a ``lazy_gettext`` string, escaped by the core), or None to add nothing. Never
+        wrap text holding user data in ``Markup``: ``Markup.format`` escapes its arguments.
 
     Called while the page is rendered, once per slot. A plugin that raises is logged and
     shown on the admin page; the page renders without its part.

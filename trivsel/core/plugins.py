@@ -192,13 +192,14 @@ class Plugins:
         return self.collect("trivsel_navigation_items")
 
     def template_slot(self, slot, context):
-        """The markup every plugin adds at `slot`, joined; text is escaped."""
+        """The markup every plugin adds at `slot`, joined; anything but Markup is text and
+        escaped (a lazy_gettext string too: it calls itself HTML, but may hold user data)."""
         from markupsafe import Markup, escape
 
         parts = []
         for result in self._call_each("trivsel_template_slot", {"slot": slot, "context": context}):
             if result:
-                parts.append(result if isinstance(result, Markup) else escape(result))
+                parts.append(result if isinstance(result, Markup) else escape(str(result)))
         return Markup("\n").join(parts)
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -106,11 +107,14 @@ class ProfileFieldsMixin:
     )
 
     def validate_avoids(self, field):
-        both = set(field.data or ()) & set(self.interests.data or ())
+        # Only known areas are named (an unknown code is the choice check's to refuse), and
+        # the message is a plain string, escaped where it is shown: a lazy string formatted
+        # with what was sent would pass as markup.
+        both = set(field.data or ()) & set(self.interests.data or ()) & set(labels.INTEREST_AREAS)
         if both:
-            names = ", ".join(str(labels.INTEREST_AREAS.get(c, c)).lower() for c in sorted(both))
+            names = ", ".join(str(labels.INTEREST_AREAS[c]).lower() for c in sorted(both))
             raise ValidationError(
-                _l("Et område kan ikke både være ønsket og fravalgt: %(areas)s.", areas=names)
+                gettext("Et område kan ikke både være ønsket og fravalgt: %(areas)s.", areas=names)
             )
 
     def profile_fields(self):

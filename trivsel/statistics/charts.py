@@ -35,6 +35,12 @@ def nice_ceiling(value):
     return ceil(value)
 
 
+def _text(value):
+    """Text for the SVG, escaped: as a string first, so that a lazy_gettext string (which
+    calls itself HTML) holding a name is escaped too."""
+    return escape(str(value))
+
+
 def _fmt(number):
     return f"{number:.1f}".rstrip("0").rstrip(".")
 
@@ -65,8 +71,8 @@ def bar_chart(chart_id, title, description, bars, maximum=None, goal=None, none_
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}"'
         f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
         f' font-size="{FONT}" font-family="system-ui, sans-serif">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+        f'<title id="{chart_id}-title">{_text(title)}</title>',
+        f'<desc id="{chart_id}-desc">{_text(description)}</desc>',
     ]
     for i, bar in enumerate(bars):
         middle = head + ROW * i + ROW / 2
@@ -87,12 +93,12 @@ def _bar_row(bar, middle, end, none_text):
     where the year has no figure (`end` None)."""
     parts = [
         f'<text x="{LABEL_WIDTH - 8}" y="{_fmt(middle)}" dy="0.35em" text-anchor="end"'
-        f' fill="{INK}">{escape(bar.label)}</text>'
+        f' fill="{INK}">{_text(bar.label)}</text>'
     ]
     if end is None:
         parts.append(
             f'<text x="{LABEL_WIDTH + 6}" y="{_fmt(middle)}" dy="0.35em"'
-            f' fill="{MUTED}">{escape(none_text)}</text>'
+            f' fill="{MUTED}">{_text(none_text)}</text>'
         )
         return parts
     width = end - LABEL_WIDTH
@@ -102,7 +108,7 @@ def _bar_row(bar, middle, end, none_text):
     )
     parts.append(
         f'<text x="{_fmt(LABEL_WIDTH + width + 6)}" y="{_fmt(middle)}" dy="0.35em"'
-        f' fill="{INK}" font-weight="600">{escape(bar.text)}</text>'
+        f' fill="{INK}" font-weight="600">{_text(bar.text)}</text>'
     )
     return parts
 
@@ -113,5 +119,5 @@ def _goal_line(gx, text, head, bottom):
         f'<line x1="{gx}" y1="{head - 4}" x2="{gx}" y2="{bottom + 2}" stroke="{GOAL_COLOUR}"'
         f' stroke-width="2" stroke-dasharray="6 4"/>',
         f'<text x="{gx}" y="{head - 8}" text-anchor="middle" fill="{GOAL_COLOUR}"'
-        f' font-weight="600">{escape(text)}</text>',
+        f' font-weight="600">{_text(text)}</text>',
     ]
