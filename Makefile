@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# The demo logs in with a password only; `make run TWO_FACTOR=1` asks for the second factor.
+TWO_FACTOR ?= 0
 FLASK := $(BIN)/flask --app trivsel
 
 .PHONY: run test test-postgresql test-wheel lint translations extract-messages clean
@@ -21,9 +23,9 @@ translations: $(VENV)/.installed
 
 run: $(VENV)/.installed translations
 	$(FLASK) init-db --demo-if-new
-	$(FLASK) demo-logins
+	TRIVSEL_REQUIRE_TWO_FACTOR=$(TWO_FACTOR) $(FLASK) demo-logins
 	@echo "Trivsel: http://127.0.0.1:$(PORT)/"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	TRIVSEL_REQUIRE_TWO_FACTOR=$(TWO_FACTOR) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -152,6 +152,8 @@ def app(tmp_path, plugins_dir):
             "PLUGINS_DIR": str(plugins_dir),
             "ENTRY_POINT_PLUGINS": False,
             "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+            # Two-factor is on by default; the tests of it (test_two_factor.py) turn it on.
+            "REQUIRE_TWO_FACTOR": False,
         }
     )
     app.test_client_class = CsrfClient

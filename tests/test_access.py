@@ -15,6 +15,18 @@ ALLOWED = {
     "auth.login": {"public"},
     "auth.language": {"public"},
     "auth.logout": {"coordinator", "volunteer", "partner", "admin"},
+    "auth.account": {"coordinator", "volunteer", "partner", "admin"},
+    "auth.password": {"coordinator", "volunteer", "partner", "admin"},
+    "auth.end_session": {"coordinator", "volunteer", "partner", "admin"},
+    "auth.end_other_sessions": {"coordinator", "volunteer", "partner", "admin"},
+    "twofactor.verify": {"public"},
+    "twofactor.recover": {"public"},
+    "twofactor.enrol": {"public"},
+    "twofactor.settings": {"coordinator", "volunteer", "partner", "admin"},
+    "twofactor.setup": {"coordinator", "volunteer", "partner", "admin"},
+    "twofactor.regenerate": {"coordinator", "volunteer", "partner", "admin"},
+    "twofactor.disable": {"coordinator", "volunteer", "partner", "admin"},
+    "twofactor.admin_reset": {"admin"},
     "dashboard.home": {"coordinator", "volunteer", "partner", "admin"},
     "dashboard.index": {"coordinator"},
     "courses.index": {"coordinator"},
@@ -144,6 +156,7 @@ def url_args(kit, users):
         "day_id": 1,
         "cover_id": 1,
         "message_id": 1,
+        "session_id": 2**31 - 1,  # nobody's: ending it is a 404
         "token": "x" * 43,  # no such calendar feed: 404, for anyone
     }
 

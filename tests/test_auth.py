@@ -71,7 +71,8 @@ def test_passwords_are_hashed_with_scrypt(tmp_path):
         wrong = client.post("/login", data={"email": user.email, "password": "wrong"})
         assert wrong.status_code == 422
         right = client.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert right.headers["Location"] == "/admin/users"
+        # The production default: an admin sets up a second factor before getting in.
+        assert right.headers["Location"] == "/login/two-factor/setup"
     finally:
         if not database.is_closed():
             database.close()

@@ -264,6 +264,7 @@ def build_app(tmp_path, entry_points=False, **config):
         "SECRET_KEY": "test-secret",
         "PLUGINS_DIR": str(tmp_path / "plugins"),
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+        "REQUIRE_TWO_FACTOR": False,
     }
     settings.update(config)
     if entry_points:

@@ -12,6 +12,7 @@ from trivsel.core import resources
 # Every area with pages, in the order their blueprints are registered.
 AREAS = (
     "auth",
+    "twofactor",
     "dashboard",
     "courses",
     "privacy",
@@ -113,9 +114,15 @@ def check_plugin_keys(app):
 
 
 def configure_security(app):
+    from trivsel.auth import sessions
     from trivsel.core import auth, headers
 
-    auth.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    auth.init_app(app, sessions.load_user)
     headers.init_app(app)
 
 

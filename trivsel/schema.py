@@ -1,6 +1,7 @@
 """The schema: every model of every area (in the order their tables depend on each other),
 and preparing a database for the app."""
 
+from trivsel.auth.models import LoginFailure, UserSession
 from trivsel.calendar.models import Appointment, AppointmentAttendee, CalendarFeed
 from trivsel.core.users import User
 from trivsel.corps.models import VolunteerProfile, VolunteerStatusChange
@@ -18,9 +19,12 @@ from trivsel.supervision.models import (
     ThemeDay,
     ThemeDaySignup,
 )
+from trivsel.twofactor.models import RecoveryCode, TwoFactor
 
 MODELS = [
     User,
+    UserSession,
+    LoginFailure,
     Citizen,
     Course,
     Proposal,
@@ -46,6 +50,8 @@ MODELS = [
     Appointment,
     AppointmentAttendee,
     CalendarFeed,
+    TwoFactor,
+    RecoveryCode,
 ]
 
 

@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from peewee import IntegrityError
 
+from trivsel.auth import sessions
 from trivsel.core.auth import hash_password
 from trivsel.core.db import database
 from trivsel.core.users import User
@@ -47,12 +48,20 @@ def create_user(name, email, role, password, organisation=None, active=True):
 
 
 def update_user(user_id, name, email, role, organisation, active, password=None, actor=None):
-    """Change a user (the password only when one is given) and return the row as stored.
-    Raises Refused when the e-mail is taken, or when `actor` would lock themselves out."""
+    """Change a user (the password only when one is given) and return the row as stored. A new
+    password or deactivation ends the user's sessions. Raises Refused when the e-mail is taken,
+    or when `actor` would lock themselves out."""
     if user_id == actor and (role != "admin" or not active):
         raise Refused("role", _("Du kan ikke fjerne din egen adgang som administrator."))
     changes = _fields(name, email, role, organisation, active)
     if password:
         changes["password_hash"] = hash_password(password)
-    _write(lambda: User.update(**changes).where(User.id == user_id).execute())
+
+    def write():
+        User.update(**changes).where(User.id == user_id).execute()
+        if password or not active:
+            # A new password or a closed account: every open session of the user ends.
+            sessions.end_sessions(user_id)
+
+    _write(write)
     return User.get_by_id(user_id)

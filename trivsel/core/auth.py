@@ -90,19 +90,13 @@ def authenticate(email, password):
     return user if password_matches(user, password) else None
 
 
-def init_app(app):
+def init_app(app, load_user):
+    """CSRF on every state change, Flask-Login with `load_user` (the auth area's server-side
+    sessions), and the role check before every request."""
     csrf.init_app(app)
     login_manager.init_app(app)
+    login_manager.user_loader(load_user)
     app.before_request(enforce_roles)
-
-    @login_manager.user_loader
-    def load_user(user_id):
-        from trivsel.core.users import User
-
-        try:
-            return User.get_or_none((User.id == int(user_id)) & (User.active == True))  # noqa: E712
-        except ValueError:
-            return None
 
 
 def home_url(user):

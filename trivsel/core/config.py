@@ -17,8 +17,25 @@ DEFAULTS = {
     # expired one still gets a clear message with the user's input kept (see errors.py).
     "WTF_CSRF_TIME_LIMIT": 12 * 3600,
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    # Server-side sessions (trivsel/auth/sessions.py): a login ends after this long without a
+    # request, and this long after it began, whatever the cookie says.
+    "SESSION_IDLE_MINUTES": 120,
+    "SESSION_ABSOLUTE_HOURS": 12,
+    # Login throttling (trivsel/auth/throttle.py): failures allowed in the window per account,
+    # and per client address (higher: colleagues may share one address behind a router).
+    "LOGIN_FAILURE_LIMIT": 10,
+    "LOGIN_ADDRESS_FAILURE_LIMIT": 50,
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none). With one
+    # (nginx before gunicorn), the throttle counts the client's address, not the proxy's.
+    "TRUSTED_PROXIES": 0,
+    # Two-factor (TOTP) for coordinators, admins and partner staff (trivsel/twofactor/).
+    "REQUIRE_TWO_FACTOR": True,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # Flask-Login keeps the page asked for before the login in the session, not in a ?next=
+    # query string (which lands in logs and history with whatever the page's URL held).
+    "USE_SESSION_FOR_NEXT": True,
     # How passwords are hashed (werkzeug's generate_password_hash method). Deliberately not a
     # TRIVSEL_* variable: only the tests change it, to a cheap "pbkdf2:sha256:1", since a
     # scrypt hash per test user would cost most of the suite's time.

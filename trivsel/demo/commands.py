@@ -1,6 +1,7 @@
 """Commands for the demo: load it, print its logins."""
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from trivsel.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
@@ -24,6 +25,16 @@ def demo_logins_command():
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, name, role in DEMO_USERS:
         click.echo(f"  {role:<12} {email:<32} {name}")
+    if current_app.config["REQUIRE_TWO_FACTOR"]:
+        click.echo(
+            "Two-factor login is on: coordinators, partners and the admin set up an "
+            "authenticator app (TOTP) at their first login."
+        )
+    else:
+        click.echo(
+            "Two-factor login is off in this demo (TRIVSEL_REQUIRE_TWO_FACTOR=0); "
+            "`make run TWO_FACTOR=1` turns it on."
+        )
 
 
 COMMANDS = (

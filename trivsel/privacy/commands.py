@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from trivsel.auth import sessions
 from trivsel.core import db
 from trivsel.privacy import retention
 
@@ -27,6 +28,8 @@ def retention_run_command(as_of, dry_run):
     policy = retention.RetentionPolicy.from_config(current_app.config)
     with db.database.connection_context():
         result = retention.run_retention(day, policy, dry_run=dry_run)
+        if not dry_run:
+            sessions.purge_expired()  # the logins that can no longer be used
     for due in result.due:
         verb = "due" if dry_run else "erased"
         click.echo(f"{verb}: course {due.course.id} ({due.rule}, due {due.due_on})")
