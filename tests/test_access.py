@@ -80,6 +80,12 @@ ALLOWED = {
     "notifications.send_test": {"admin"},
     "notifications.retry": {"admin"},
     "notifications.preferences": {"coordinator", "volunteer", "partner", "admin"},
+    "invitations.index": {"coordinator", "admin"},
+    "invitations.resend": {"coordinator", "admin"},
+    "invitations.revoke": {"coordinator", "admin"},
+    "invitations.accept": {"public"},
+    "invitations.forgot": {"public"},
+    "invitations.reset": {"public"},
     "privacy.policy": {"coordinator", "admin"},
     "privacy.course": {"coordinator"},
     "privacy.export": {"coordinator"},
@@ -156,6 +162,7 @@ def url_args(kit, users):
         "day_id": 1,
         "cover_id": 1,
         "message_id": 1,
+        "invitation_id": 1,
         "session_id": 2**31 - 1,  # nobody's: ending it is a 404
         "token": "x" * 43,  # no such calendar feed: 404, for anyone
     }

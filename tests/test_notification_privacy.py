@@ -17,6 +17,7 @@ from trivsel.courses.flow import ProposalStatus
 from trivsel.courses.models import Citizen, Course, Proposal
 from trivsel.demo.data import DEMO_PASSWORD
 from trivsel.demo.loader import load_demo
+from trivsel.invitations import service as invitations
 from trivsel.notifications import digest, outbox, reminders
 from trivsel.notifications.kinds import KINDS
 from trivsel.notifications.models import NotificationPreference, OutboxMessage
@@ -141,6 +142,9 @@ def walk(app, client, auth):
         morning = datetime.combine(today + timedelta(days=1), time(app.config["DIGEST_HOUR"]))
         assert digest.gather(morning) == 1
         outbox.queue_to_address("test", "admin@trivsel.example")
+        # The account mails: an invitation and a password reset.
+        invitations.invite(demo_user("admin"), "Ny Kollega", "ny@trivsel.example", "coordinator")
+        invitations.request_reset("mona@trivsel.example")
 
 
 def test_no_message_of_any_kind_names_a_citizen(app, client, auth):

@@ -28,6 +28,7 @@ AREAS = (
     "statistics",
     "admin",
     "notifications",
+    "invitations",
 )
 
 

@@ -26,6 +26,7 @@ def menu():
         ("calendar.index", _l("Kalender")),
         ("privacy.policy", _l("Databeskyttelse")),
         ("admin.users", _l("Brugere")),
+        ("invitations.index", _l("Invitationer")),
         ("admin.settings", _l("Indstillinger")),
         ("notifications.index", _l("Udbakke")),
         ("notifications.preferences", _l("Beskeder")),

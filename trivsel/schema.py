@@ -8,6 +8,7 @@ from trivsel.corps.models import VolunteerProfile, VolunteerStatusChange
 from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent, Proposal
 from trivsel.cover.models import Cover
 from trivsel.directory.models import Offer, OfferLink
+from trivsel.invitations.models import Invitation, PasswordReset
 from trivsel.notifications.models import NotificationPreference, OutboxMessage
 from trivsel.privacy.models import AccessLog, Consent, RetentionRun
 from trivsel.referrals.models import Referral
@@ -50,6 +51,8 @@ MODELS = [
     Appointment,
     AppointmentAttendee,
     CalendarFeed,
+    Invitation,
+    PasswordReset,
     TwoFactor,
     RecoveryCode,
 ]

@@ -6,14 +6,11 @@ from wtforms.validators import ValidationError
 
 from trivsel.core import labels
 from trivsel.core.forms import Form, choices, email_field, max_length, optional, required
+from trivsel.core.passwords import MIN_LENGTH, new_password
 from trivsel.core.plugins import get_plugins
 
-MIN_PASSWORD = 10
-
-
-def password_strength(form, field):
-    if field.data and len(field.data) < MIN_PASSWORD:
-        raise ValidationError(_l("Adgangskoden skal have mindst %(n)d tegn.", n=MIN_PASSWORD))
+# The password policy (trivsel.core.passwords), against the user's own e-mail and name as typed.
+password_policy = new_password("email", "name")
 
 
 class UserForm(Form):
@@ -30,8 +27,13 @@ class UserForm(Form):
     active = BooleanField(_l("Aktiv"), default=True)
     password = PasswordField(
         _l("Ny adgangskode"),
-        validators=[optional(), password_strength, max_length(200)],
-        description=_l("Mindst 10 tegn. Lad feltet stå tomt for at beholde den nuværende."),
+        validators=[optional(), password_policy],
+        description=_l(
+            "Mindst %(n)d tegn; almindelige adgangskoder afvises. Lad feltet stå tomt for at "
+            "beholde den nuværende. Vil brugeren hellere selv vælge, så invitér dem i stedet.",
+            n=MIN_LENGTH,
+        ),
+        render_kw={"autocomplete": "new-password"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -45,7 +47,7 @@ class UserForm(Form):
 
     def require_password(self):
         """A new user must be given a password; an existing one keeps theirs when it is empty."""
-        self.password.validators = [required(), password_strength, max_length(200)]
+        self.password.validators = [required(), password_policy]
         return self
 
     def validate_organisation(self, field):

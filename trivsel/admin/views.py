@@ -11,6 +11,7 @@ from trivsel.core.db import database_url
 from trivsel.core.plugins import get_plugins
 from trivsel.core.rendering import render
 from trivsel.core.users import User
+from trivsel.invitations import service as invitations
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,7 +29,14 @@ def users():
             flash(_("Brugeren %(name)s er oprettet.", name=user.name), "success")
             return redirect(url_for("admin.users"), 303)
     status = 422 if form.errors else 200
-    return render("admin/users.html", form=form, rows=service.users(), status=status)
+    return render(
+        "admin/users.html",
+        form=form,
+        rows=service.users(),
+        invited=invitations.unaccepted(),
+        invitation_labels=invitations.STATUS_LABELS,
+        status=status,
+    )
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -44,6 +52,8 @@ def edit_user(user_id):
         except service.Refused as refusal:
             form.refuse(refusal)
         else:
+            if form.password.data:
+                invitations.password_given(user.id)  # an open invitation is done
             flash(_("Brugeren %(name)s er gemt.", name=saved.name), "success")
             return redirect(url_for("admin.users"), 303)
     status = 422 if form.errors else 200

@@ -14,6 +14,7 @@ from trivsel.corps.models import VolunteerProfile, VolunteerStatusChange
 from trivsel.courses import flow
 from trivsel.courses.flow import ProposalStatus
 from trivsel.courses.models import Course, Proposal
+from trivsel.invitations import service as invitations
 
 # --- Profiles and status ----------------------------------------------------------------------
 
@@ -24,8 +25,9 @@ class EmailTaken(ValueError):
 
 def create_volunteer(actor, name, email, applied_on, **profile):
     """A new volunteer user with an applicant profile (the coordinator registers the applicant;
-    the volunteer completes the application once they can log in). The login has no usable
-    password until the administrator gives access."""
+    the volunteer completes the application once they can log in), and their invitation
+    mailed at once: the login has no usable password until they choose one with the
+    invitation's link."""
     email = email.strip().lower()
     if User.select().where(User.email == email).exists():
         raise EmailTaken(email)
@@ -38,6 +40,7 @@ def create_volunteer(actor, name, email, applied_on, **profile):
         VolunteerStatusChange.create(
             user=user, status="applicant", changed_on=applied_on, changed_by=actor
         )
+        invitations.issue(user, invited_by=actor)
     return user
 
 

@@ -31,7 +31,14 @@ def index():
         except (corps.EmailTaken, IntegrityError):
             form.email.errors.append(_("Der findes allerede en bruger med den e-mail."))
         else:
-            flash(_("%(name)s er registreret som ansøger.", name=user.name), "success")
+            flash(
+                _(
+                    "%(name)s er registreret som ansøger og får en invitation på e-mail til "
+                    "at vælge sin adgangskode.",
+                    name=user.name,
+                ),
+                "success",
+            )
             return redirect(url_for("corps.profile", user_id=user.id), 303)
     status = 422 if form.errors else 200
     return render(

@@ -20,6 +20,10 @@ class Kind:
     :param body: the text before the link, formatted with the message's context.
     :param link: the endpoint the link opens (a page that needs a login), or None.
     :param digest: whether a coordinator may get it in the morning digest instead.
+    :param account: an account mail (an invitation, a password reset): queued with
+        `outbox.queue_account_mail` to the user's own address whatever their preferences, not
+        offered on the preference page; its body holds a secret link (`%(link)s`), which the
+        admin's outbox page masks and which is masked in the stored body once it is sent.
     """
 
     key: str
@@ -29,14 +33,15 @@ class Kind:
     body: str
     link: str | None = None
     digest: bool = False
+    account: bool = False
 
 
 KINDS = {}
 
 
-def kind(key, label, roles, subject, body, link=None, digest=False):
+def kind(key, label, roles, subject, body, link=None, digest=False, account=False):
     """Register a kind of message (areas register theirs when imported)."""
-    KINDS[key] = Kind(key, label, tuple(roles), subject, body, link, digest)
+    KINDS[key] = Kind(key, label, tuple(roles), subject, body, link, digest, account)
     return KINDS[key]
 
 

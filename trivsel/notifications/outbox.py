@@ -1,6 +1,7 @@
 """Queueing messages: a row in the outbox in the caller's transaction, so a change that rolls
 back sends nothing and a change that commits cannot lose its message."""
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,10 @@ from trivsel.notifications.models import NotificationPreference, OutboxMessage
 EMAIL = "email"
 OFF = "off"
 LOG_IN = _l("Log ind for at se det: %(link)s")
+# What stands for the secret link of an account mail on the admin's page and, once it is sent,
+# in the stored body.
+LINK_MASKED = _l("[linket er skjult]")
+LINKS = re.compile(r"https?://\S+")
 # The preference row (kind "digest") of a coordinator who wants the morning digest: its
 # channel is the digest's. Kinds with digest=True are then held for it (see digest.py).
 DIGEST = "digest"
@@ -112,6 +117,8 @@ def queue_many(messages):
 def _rows(message, users, chosen, digest):
     """The outbox rows of one message: one per active recipient who wants it."""
     spec = KINDS[message.kind]
+    if spec.account:
+        raise ValueError(f"{spec.key} is an account mail: queue it with queue_account_mail")
     values = {"course": message.course_id, **(message.context or {})}
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         link = _link(spec, message.course_id)
@@ -200,6 +207,44 @@ def queue_to_address(kind, address, context=None):
     )
 
 
+def queue_account_mail(kind, user, link_values, context=None):
+    """Queue an account mail of `kind` (an invitation, a password reset) by e-mail to the
+    user's own address: whatever their preferences say and whether or not they can log in yet,
+    since it is how they get in. Its link is the kind's endpoint built with `link_values` (the
+    signed token), written where the body says %(link)s. Returns the message."""
+    spec = KINDS[kind]
+    if not spec.account:
+        raise ValueError(f"{kind} is not an account mail")
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        values = {"course": None, **(context or {})}
+        values["link"] = _link(spec, None, link_values)
+        subject = (str(spec.subject) % values)[:200]
+        body = str(spec.body) % values
+    return OutboxMessage.create(
+        kind=kind, channel=EMAIL, user=user.id, address=user.email, subject=subject, body=body
+    )
+
+
+def is_account_mail(message):
+    spec = KINDS.get(message.kind)
+    return spec is not None and spec.account
+
+
+def mask_links(text):
+    """The text with every link replaced by LINK_MASKED (in the current language)."""
+    return LINKS.sub(str(LINK_MASKED), text or "")
+
+
+def masked_after_sending(message):
+    """The fields to store with a message that was sent: an account mail's body keeps its
+    words but not its secret link (in the default language, as the body was written), so no
+    copy of the database holds a link that still works."""
+    if not is_account_mail(message):
+        return {}
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return {"body": mask_links(message.body)}
+
+
 def _preferences(kinds, user_ids):
     """{(user id, kind): channel} of the users' choices for `kinds`."""
     if not user_ids:
@@ -210,13 +255,16 @@ def _preferences(kinds, user_ids):
     return {(row.user_id, row.kind): row.channel for row in rows}
 
 
-def _link(spec, course_id):
+def _link(spec, course_id, values=None):
     """The page the message points to, absolute (TRIVSEL_BASE_URL), built without a request
-    so a command (the sender, the reminders) can queue messages too."""
+    so a command (the sender, the reminders) can queue messages too. `values` are further
+    arguments of the endpoint (an account mail's token)."""
     if spec.link is None:
         return None
     rule = next(current_app.url_map.iter_rules(spec.link))
-    values = {"course_id": course_id} if "course_id" in rule.arguments else {}
+    values = dict(values or {})
+    if "course_id" in rule.arguments:
+        values["course_id"] = course_id
     path = current_app.url_map.bind("localhost").build(spec.link, values)
     return (current_app.config.get("BASE_URL") or "").rstrip("/") + path
 

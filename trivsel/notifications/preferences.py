@@ -9,7 +9,7 @@ from trivsel.notifications.models import NotificationPreference, OutboxMessage
 from trivsel.notifications.outbox import DIGEST, DIGEST_ROLES, HELD
 
 # Kinds no one chooses: the admin's test message goes to a typed address, and the digest is
-# the digest option.
+# the digest option. Account mails (invitations, password resets) always come, by e-mail.
 NOT_CHOOSABLE = ("test", DIGEST)
 
 
@@ -19,7 +19,11 @@ class Refused(ValueError):
 
 def kinds_for(role):
     """The kinds of message a role may get and choose a channel for, in registration order."""
-    return [k for k in KINDS.values() if role in k.roles and k.key not in NOT_CHOOSABLE]
+    return [
+        k
+        for k in KINDS.values()
+        if role in k.roles and k.key not in NOT_CHOOSABLE and not k.account
+    ]
 
 
 def offers_digest(role):

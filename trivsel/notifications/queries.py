@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import JOIN, fn
 
 from trivsel.core.users import User
+from trivsel.notifications import outbox
 from trivsel.notifications.models import OutboxMessage
 from trivsel.notifications.sender import FAILED, GAVE_UP, NO_ADDRESS, NO_CHANNEL, UNREACHABLE
 
@@ -39,7 +40,9 @@ def counts():
 
 
 def messages(page=1, status=None, per_page=PER_PAGE):
-    """(messages newest first with their recipient, whether there is a next page)."""
+    """(messages newest first with their recipient, whether there is a next page). An account
+    mail's body is shown with its link masked (an invitation or reset link not yet sent still
+    works: the admin must not be able to open someone else's account with it)."""
     query = (
         OutboxMessage.select(OutboxMessage, User)
         .join(User, JOIN.LEFT_OUTER, on=(OutboxMessage.user == User.id))
@@ -48,6 +51,9 @@ def messages(page=1, status=None, per_page=PER_PAGE):
     if status:
         query = query.where(OutboxMessage.status == status)
     rows = list(query.limit(per_page + 1).offset((page - 1) * per_page))
+    for row in rows:
+        if outbox.is_account_mail(row):
+            row.body = outbox.mask_links(row.body)  # for the page only; never saved
     return rows[:per_page], len(rows) > per_page
 
 

@@ -26,7 +26,7 @@ from trivsel.core.db import now as clock
 from trivsel.core.hookspecs import ChannelUnavailable, OutgoingMessage, Recipient
 from trivsel.core.users import User
 from trivsel.notifications import channels as registry
-from trivsel.notifications import digest, mail
+from trivsel.notifications import digest, mail, outbox
 from trivsel.notifications.models import OutboxMessage
 
 QUEUED = "queued"
@@ -174,7 +174,8 @@ def deliver(message_id, channel, me, now, policy, paused):
         return _failed_try(row, me, now, policy, _error_text(exc, address))
     except Exception as exc:
         return _failed_try(row, me, now, policy, _error_text(exc, address))
-    if not _record(row, me, status=SENT, sent_at=max(now, clock())):
+    sent = {"status": SENT, "sent_at": max(now, clock()), **outbox.masked_after_sending(row)}
+    if not _record(row, me, **sent):
         return None
     log.info("outbox message %s (%s) sent by %s", row.id, row.kind, row.channel)
     return SENT
