@@ -17,7 +17,7 @@ from werkzeug.security import generate_password_hash
 
 from trivsel import create_app
 from trivsel.core.auth import hash_password
-from trivsel.core.db import database, open_database
+from trivsel.core.db import close_all, database, open_database
 from trivsel.core.users import User
 from trivsel.corps.models import VolunteerProfile
 from trivsel.schema import prepare_database
@@ -160,8 +160,7 @@ def app(tmp_path, plugins_dir):
     with app.app_context():
         prepare_database()
     yield app
-    if not database.is_closed():
-        database.close()
+    close_all(database.obj)  # a PostgreSQL pool's connections too
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from conftest import ON_POSTGRES
 from playhouse.schema_diff import diff_models
 
 from trivsel.core import db
@@ -98,3 +99,26 @@ def test_an_upgrade_keeps_the_data_of_the_version_before(app):
         "new",
     )
     assert not diff_models(database.obj, MODELS)
+
+
+def test_postgresql_is_opened_as_a_pool_and_sqlite_is_not():
+    from playhouse.pool import PooledPostgresqlDatabase
+
+    pooled = db.open_database("postgresql://trivsel@127.0.0.1:5432/trivsel", pool_size=4)
+    assert isinstance(pooled, PooledPostgresqlDatabase)
+    assert pooled._max_connections == 4
+    plain = db.open_database("postgresql://trivsel@127.0.0.1:5432/trivsel")
+    assert not isinstance(plain, PooledPostgresqlDatabase)
+    assert not isinstance(
+        db.open_database("sqlite:///:memory:", pool_size=4), PooledPostgresqlDatabase
+    )
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the pool is PostgreSQL's")
+def test_requests_hand_their_connection_back_to_the_pool(app, client):
+    from playhouse.pool import PooledPostgresqlDatabase
+
+    assert isinstance(database.obj, PooledPostgresqlDatabase)
+    for _ in range(3):
+        assert client.get("/login").status_code == 200
+    assert len(database.obj._connections) == 1  # one connection, handed back and reused

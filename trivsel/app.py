@@ -47,6 +47,7 @@ def create_app(test_config=None):
     check_plugin_keys(app)
     configure_security(app)
     configure_htmx(app)
+    configure_delivery(app)
     configure_blueprints(app)
     configure_templates(app)
     configure_errors(app)
@@ -127,6 +128,12 @@ def configure_security(app):
     headers.init_app(app)
 
 
+def configure_delivery(app):
+    from trivsel.core import delivery
+
+    delivery.init_app(app)
+
+
 def configure_htmx(app):
     from flask_htmx import HTMX
 
@@ -142,6 +149,8 @@ def configure_blueprints(app):
     app.url_map.converters["int"] = RowIdConverter
     for area in AREAS:
         app.register_blueprint(import_module(f"trivsel.{area}.views").bp)
+    if app.config["BENCHMARK"]:
+        app.register_blueprint(import_module("trivsel.benchmark.views").bp)
     plugins = app.extensions["trivsel.plugins"]
     for name, blueprint in plugins.setup("trivsel_blueprints"):
         try:

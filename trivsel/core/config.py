@@ -11,6 +11,9 @@ UPLOAD_MARGIN = 1024 * 1024
 DEFAULTS = {
     "SECRET_KEY": None,  # generated into instance/secret_key when not configured
     "DATABASE_URL": None,  # None: a SQLite file in the instance folder
+    # PostgreSQL: connections each worker process keeps open for its requests (0: a new
+    # connection a request). gunicorn's sync workers use one at a time.
+    "DATABASE_POOL_SIZE": 4,
     "BABEL_DEFAULT_LOCALE": "da",
     "LANGUAGES": ("da", "en"),
     # Coordinators keep pages open all day; the token outlives a working day, and an
@@ -31,6 +34,9 @@ DEFAULTS = {
     "TRUSTED_PROXIES": 0,
     # Two-factor (TOTP) for coordinators, admins and partner staff (trivsel/twofactor/).
     "REQUIRE_TWO_FACTOR": True,
+    # `make bench`: a floor page at /_bench/floor and an X-Queries header on every response.
+    # Never on in production.
+    "BENCHMARK": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # Flask-Login keeps the page asked for before the login in the session, not in a ?next=
@@ -103,6 +109,7 @@ DEFAULTS = {
 _ENV = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
+    "DATABASE_POOL_SIZE": int,
     "FIRST_CONTACT_FLAG_DAYS": int,
     "COURSE_EXPECTED_WEEKS": int,
     "PLUGINS_DIR": str,
@@ -131,6 +138,7 @@ _ENV = {
     "LOGIN_ADDRESS_FAILURE_LIMIT": int,
     "LOGIN_FAILURE_WINDOW_MINUTES": int,
     "TRUSTED_PROXIES": int,
+    "BENCHMARK": lambda value: value.strip().lower() in ("1", "true", "yes", "on"),
     "REQUIRE_TWO_FACTOR": lambda value: value.strip().lower() not in ("0", "false", "no", "off"),
 }
 

@@ -12,6 +12,7 @@ from trivsel.core import resources
 database = DatabaseProxy()
 
 MIGRATIONS_DIR = resources.PACKAGE / "migrations"
+POOL_STALE_SECONDS = 300
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -58,19 +59,35 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-def open_database(url):
-    """A peewee database for the URL, with the SQLite pragmas we rely on."""
+def open_database(url, pool_size=0):
+    """A peewee database for the URL, with the SQLite pragmas we rely on. On PostgreSQL with
+    `pool_size`, a pool (playhouse.pool) of at most that many connections: closing one at the
+    end of a request hands it back instead of ending it, so a request does not pay for a new
+    connection (a connection left idle for POOL_STALE_SECONDS is replaced)."""
     if url.startswith("sqlite"):
         db = connect(url, pragmas=SQLITE_PRAGMAS)
         # SQLite's own LOWER folds only ASCII; searches for "Ørsted" or "ældre" need Python's.
         db.register_function(_lower, "lower", 1)
         return db
+    if pool_size:
+        scheme, _, rest = url.partition("://")
+        if "+pool" not in scheme:
+            url = f"{scheme}+pool://{rest}"
+        return connect(url, max_connections=pool_size, stale_timeout=POOL_STALE_SECONDS)
     return connect(url)
+
+
+def close_all(db):
+    """Close every connection of a pool (and of a plain database, its one)."""
+    if hasattr(db, "close_all"):
+        db.close_all()
+    elif not db.is_closed():
+        db.close()
 
 
 def init_app(app):
     """Bind the database to the app and open/close a connection around each request."""
-    db = open_database(database_url(app))
+    db = open_database(database_url(app), app.config["DATABASE_POOL_SIZE"])
     database.initialize(db)
     app.extensions["trivsel.database"] = db
 
@@ -82,6 +99,25 @@ def init_app(app):
     def _close(exc):
         if not database.is_closed():
             database.close()
+
+    if app.config.get("BENCHMARK"):
+        count_queries(app, db)
+
+
+def count_queries(app, db):
+    """For `make bench`: each response says how many SQL statements it ran (X-Queries)."""
+    from flask import g, has_request_context
+
+    def hook(event):
+        if has_request_context():
+            g.trivsel_queries = g.get("trivsel_queries", 0) + 1
+
+    db.query_hooks.append(hook)
+
+    @app.after_request
+    def _queries(response):
+        response.headers["X-Queries"] = str(g.get("trivsel_queries", 0))
+        return response
 
 
 def is_sqlite():
