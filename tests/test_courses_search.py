@@ -150,3 +150,8 @@ def test_the_term_shown_back_is_escaped(kit):
     assert "<i data-inj=q>" not in text
     (form,) = [f for f in Urls(text).forms if "q" in f["fields"]]
     assert form["fields"]["q"] == payload  # in the search box, as typed
+
+
+def test_a_nul_in_the_search_term_is_no_crash(client, auth, users):
+    auth.login(users["coordinator"])
+    assert client.post("/courses", data={"q": "In\x00ge"}).status_code == 200

@@ -123,3 +123,19 @@ def test_an_expired_token_sent_from_another_site_is_refused_plainly(short_lived,
     )
     assert response.status_code == 400
     assert "Send igen" not in response.get_data(as_text=True)
+
+
+def test_an_expired_token_never_sends_a_password_or_a_code_back(short_lived, client, auth, users):
+    auth.login(users["volunteer"])
+    _expire(client)
+    secrets = {
+        "current_password": "correct horse battery",
+        "new_password": "min hemmelige nye sætning",
+        "confirm": "min hemmelige nye sætning",
+    }
+    response = client.post("/account/password", data=secrets)
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "sikkerhedsnøglen er udløbet" in text
+    for value in secrets.values():
+        assert value not in text

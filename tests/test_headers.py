@@ -51,6 +51,8 @@ def test_downloads_are_not_stored(kit):
     for path, mimetype in [
         ("/statistics/annual.csv", "text/csv"),
         ("/statistics/annual.xlsx", "application/vnd.openxmlformats"),
+        ("/statistics/annual-data.csv", "text/csv"),
+        ("/statistics/annual.pdf", "application/pdf"),
         (f"/courses/{course_id}/privacy.json", "application/json"),
     ]:
         response = client.get(path)
@@ -199,3 +201,25 @@ def test_the_environment_variable_turns_https_on(app_at, monkeypatch):
     response = app.test_client().get("/login")
     assert response.headers["Strict-Transport-Security"] == HSTS
     assert all(is_secure(c) for c in set_cookies(response))
+
+
+def test_the_token_pages_send_no_referer(client):
+    for path in ("/password/forgot", "/invitation/" + "x" * 60, "/password/reset/" + "x" * 60):
+        response = client.get(path)
+        assert response.headers["Referrer-Policy"] == "no-referrer", path
+
+
+def test_the_shipped_gunicorn_config_trusts_the_one_proxy_in_front(monkeypatch):
+    import importlib
+
+    monkeypatch.delenv("TRIVSEL_TRUSTED_PROXIES", raising=False)
+    import trivsel.gunicorn_conf as conf
+
+    importlib.reload(conf)
+    import os
+
+    assert os.environ["TRIVSEL_TRUSTED_PROXIES"] == "1"
+    assert conf.bind.startswith("127.0.0.1:")
+    monkeypatch.setenv("TRIVSEL_TRUSTED_PROXIES", "0")
+    importlib.reload(conf)
+    assert os.environ["TRIVSEL_TRUSTED_PROXIES"] == "0"  # a set-up that says otherwise wins

@@ -201,3 +201,24 @@ def test_the_page_asked_for_before_login_is_kept_out_of_the_url(client, auth, us
     assert response.status_code == 302
     assert response.headers["Location"] == "/login"
     assert auth.login(users["coordinator"]).headers["Location"] == "/courses?stage=active"
+
+
+def test_a_new_role_ends_the_users_sessions(app, client, auth, users):
+    """A volunteer made coordinator must log in again (and give the second factor the new role
+    may need): the session opened as a volunteer does not carry over."""
+    volunteer = make_user("volunteer", "Vera Frivillig", email="vera@frivilligcenter.dk")
+    other, other_auth = second_client(app)
+    other_auth.login(volunteer)
+    auth.login(users["admin"])
+    response = client.post(
+        f"/admin/users/{volunteer.id}",
+        data={
+            "name": volunteer.name,
+            "email": volunteer.email,
+            "role": "coordinator",
+            "organisation": "",
+            "active": "y",
+        },
+    )
+    assert response.status_code == 303
+    assert other.get("/courses").status_code == 302

@@ -11,7 +11,9 @@ from conftest import PASSWORD, TEST_HASH_METHOD, CsrfClient, fresh_database_url
 
 from trivsel import create_app
 from trivsel.auth.models import LoginFailure, UserSession
+from trivsel.core.auth import hash_password
 from trivsel.core.db import database
+from trivsel.core.users import User
 from trivsel.schema import prepare_database
 from trivsel.twofactor import service
 from trivsel.twofactor.models import RecoveryCode, TwoFactor
@@ -314,9 +316,21 @@ def test_a_volunteer_turns_two_factor_on_and_off(app, client, users, clock):
     assert "Slået fra." in page
     page = client.get("/account/two-factor/setup").get_data(as_text=True)
     secret = SECRET.search(page).group(1).replace(" ", "")
-    response = client.post("/account/two-factor/setup", data={"code": "000000"})
+    response = client.post(
+        "/account/two-factor/setup", data={"code": "000000", "current_password": PASSWORD}
+    )
     assert response.status_code == 422
-    response = client.post("/account/two-factor/setup", data={"code": code(secret, clock)})
+    # The password too: an open session left behind cannot tie the account to another phone.
+    response = client.post(
+        "/account/two-factor/setup",
+        data={"code": code(secret, clock), "current_password": "not the password"},
+    )
+    assert response.status_code == 422
+    assert "Adgangskoden er forkert." in response.get_data(as_text=True)
+    response = client.post(
+        "/account/two-factor/setup",
+        data={"code": code(secret, clock), "current_password": PASSWORD},
+    )
     assert response.status_code == 200
     assert len(RECOVERY_CODES.findall(response.get_data(as_text=True))) == 10
     logout(client)
@@ -414,3 +428,35 @@ def test_demo_logins_say_whether_two_factor_is_on(app, runner, said):
     assert f"Two-factor login {said}" in result.output
     if said == "is off":
         assert "make run TWO_FACTOR=1" in result.output
+
+
+# Found in review
+
+
+def test_a_login_waiting_for_its_code_ends_when_the_password_is_reset(client, users, clock):
+    coordinator = users["coordinator"]
+    secret, _ = enrol(client, coordinator, clock)
+    logout(client)
+    clock.tick()
+    assert login(client, coordinator).headers["Location"] == VERIFY
+    # Meanwhile the owner resets the password (or the admin sets a new one).
+    User.update(password_hash=hash_password("en helt ny sætning her")).where(
+        User.id == coordinator.id
+    ).execute()
+    response = post(client, VERIFY, code=code(secret, clock))
+    assert response.headers["Location"] == "/login"
+    assert not logged_in(client)
+
+
+def test_codes_in_other_digits_are_refused_not_a_crash(client, users, clock):
+    coordinator = users["coordinator"]
+    assert login(client, coordinator).headers["Location"] == SETUP
+    client.get(SETUP)
+    for typed in ("١٢٣٤٥٦", "１２３４５６", "12345²"):
+        response = post(client, SETUP, code=typed)
+        assert response.status_code == 422, typed
+    secret, _ = enrol(client.application.test_client(), users["admin"], clock)
+    other = client.application.test_client()
+    clock.tick()
+    assert login(other, users["admin"]).headers["Location"] == VERIFY
+    assert post(other, VERIFY, code="١٢٣٤٥٦").status_code == 422

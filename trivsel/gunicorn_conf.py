@@ -19,6 +19,10 @@ from gunicorn.glogging import Logger
 # Behind the TLS-terminating proxy on the same machine: only local connections.
 bind = f"127.0.0.1:{os.environ.get('PORT') or 8000}"
 workers = 2
+# Served behind one proxy on this machine (bind above): its X-Forwarded-For names the client,
+# so the login throttle counts clients, not the proxy (every login from one address would
+# otherwise share one limit). A different set-up says so with TRIVSEL_TRUSTED_PROXIES.
+os.environ.setdefault("TRIVSEL_TRUSTED_PROXIES", "1")
 # A history import at its limits (20 MB, 200,000 rows) takes up to half a minute on
 # PostgreSQL; gunicorn's default 30 s would kill the worker mid-import.
 timeout = 120

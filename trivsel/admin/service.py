@@ -49,18 +49,20 @@ def create_user(name, email, role, password, organisation=None, active=True):
 
 def update_user(user_id, name, email, role, organisation, active, password=None, actor=None):
     """Change a user (the password only when one is given) and return the row as stored. A new
-    password or deactivation ends the user's sessions. Raises Refused when the e-mail is taken,
-    or when `actor` would lock themselves out."""
+    password, a new role or deactivation ends the user's sessions. Raises Refused when the
+    e-mail is taken, or when `actor` would lock themselves out."""
     if user_id == actor and (role != "admin" or not active):
         raise Refused("role", _("Du kan ikke fjerne din egen adgang som administrator."))
     changes = _fields(name, email, role, organisation, active)
     if password:
         changes["password_hash"] = hash_password(password)
+    before = User.get_by_id(user_id)
 
     def write():
         User.update(**changes).where(User.id == user_id).execute()
-        if password or not active:
-            # A new password or a closed account: every open session of the user ends.
+        if password or not active or role != before.role:
+            # A new password, a closed account or a new role (which may need a second
+            # factor the open sessions never gave): every open session of the user ends.
             sessions.end_sessions(user_id)
 
     _write(write)

@@ -7,6 +7,7 @@ Between the password and the second factor the login is *pending*: the cookie re
 password was right (and when), and nothing else is open until the code is given."""
 
 import hashlib
+import hmac
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -83,10 +84,23 @@ def _fresh_cookie():
         session["language"] = language
 
 
+def _account_check(user):
+    """An HMAC of what the password step proved: the password hash and the e-mail. A reset or
+    a change of either ends a login that waits for its second factor."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    material = f"{user.id}:{user.email}:{user.password_hash}".encode()
+    return hmac.new(secret, material, hashlib.sha256).hexdigest()
+
+
 def begin_pending(user, next_url=None):
     """The password was right and a second factor is wanted: remember whose, for a while."""
     _fresh_cookie()
-    session[PENDING_KEY] = {"user": user.id, "at": now().isoformat(), "next": next_url}
+    session[PENDING_KEY] = {
+        "user": user.id,
+        "at": now().isoformat(),
+        "next": next_url,
+        "check": _account_check(user),
+    }
 
 
 def pending():
@@ -104,6 +118,9 @@ def pending():
         session.pop(PENDING_KEY, None)
         return None, None
     user = User.get_or_none((User.id == user_id) & (User.active == True))  # noqa: E712
+    if user is None or not hmac.compare_digest(str(value.get("check")), _account_check(user)):
+        session.pop(PENDING_KEY, None)  # the password was reset or changed meanwhile
+        return None, None
     return user, value.get("next")
 
 

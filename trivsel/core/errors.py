@@ -9,8 +9,13 @@ from werkzeug.exceptions import HTTPException
 
 from trivsel.core.rendering import is_partial
 
-# Form fields that are never sent back to the browser.
-_NOT_RESENT = {"csrf_token", "password"}
+# Form fields that are never sent back to the browser: the token, and anything secret (every
+# password field, its confirmation, a second-factor or recovery code).
+_NOT_RESENT = {"csrf_token", "confirm", "code", "recovery_code", "secret"}
+
+
+def _resent(name):
+    return name not in _NOT_RESENT and "password" not in name
 
 
 def _error_page(code, message):
@@ -58,10 +63,7 @@ def csrf_expired():
         response = render_template("errors/_message.html", code=400, message=message)
         return response, 400, {"X-CSRF-Token": fresh, "Vary": "HX-Request"}
     fields = [
-        (name, value)
-        for name, values in request.form.lists()
-        if name not in _NOT_RESENT
-        for value in values
+        (name, value) for name, values in request.form.lists() if _resent(name) for value in values
     ]
     page = render_template(
         "errors/resubmit.html", message=message, fields=fields, action=request.path, token=fresh

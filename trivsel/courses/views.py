@@ -154,7 +154,7 @@ def index():
         # An address from before the search was posted: drop the term from the address bar.
         return redirect(url_for("courses.index", **_list_filters(request.args)), 303)
     values = request.form if request.method == "POST" else request.args
-    q = (request.form.get("q", "") if request.method == "POST" else "").strip()
+    q = (request.form.get("q", "") if request.method == "POST" else "").replace("\x00", "").strip()
     filters = _list_filters(values)
     page = min(max(1, values.get("page", 1, type=int) or 1), 100_000)
     volunteer_id = values.get("volunteer", type=int)

@@ -2,6 +2,8 @@
 reset ("Glemt adgangskode?"). The links carry only a signed token; the pages they open are
 public, and what they show and do depends on nothing else."""
 
+import time
+
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,6 +13,8 @@ from trivsel.core.auth import PUBLIC, allow
 from trivsel.core.rendering import render
 from trivsel.invitations import service
 from trivsel.invitations.forms import ChoosePasswordForm, ForgotForm, InviteForm
+
+FORGOT_ANSWER_SECONDS = 0.1
 
 bp = Blueprint("invitations", __name__)
 
@@ -129,13 +133,25 @@ def accept(token):
     )
 
 
+@bp.after_request
+def no_referrer(response):
+    """The invitation and reset pages have a token in their address: no request they lead to
+    (a stylesheet, the next page) carries it along as a Referer."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @allow(PUBLIC)
 def forgot():
     """Ask for a reset link. The answer is the same whether the address is a user's or not."""
     form = ForgotForm()
     if form.validate_on_submit():
+        started = time.monotonic()
         service.request_reset(form.email.data)
+        # A real address costs a token, a row and a mail queued; an unknown one, one query.
+        # Every answer takes at least FORGOT_ANSWER_SECONDS, so its time tells nothing.
+        time.sleep(max(0.0, FORGOT_ANSWER_SECONDS - (time.monotonic() - started)))
         return render("invitations/forgot_sent.html")
     return render("invitations/forgot.html", form=form, status=422 if form.errors else 200)
 

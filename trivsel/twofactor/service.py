@@ -29,7 +29,7 @@ log = logging.getLogger("trivsel.twofactor")
 ISSUER = "Trivsel"
 STEP_SECONDS = 30
 DIGITS = 6
-CODE_SHAPE = re.compile(r"\d{6}")
+CODE_SHAPE = re.compile(r"[0-9]{6}")  # ASCII digits only, as typed
 # The roles that must have a second factor when REQUIRE_TWO_FACTOR is on; volunteers may
 # choose one.
 REQUIRED_ROLES = ("coordinator", "admin", "partner")

@@ -16,7 +16,7 @@ from trivsel.core.auth import PUBLIC, allow, home_url
 from trivsel.core.rendering import render
 from trivsel.core.users import User
 from trivsel.twofactor import service
-from trivsel.twofactor.forms import CodeForm, RecoveryCodeForm
+from trivsel.twofactor.forms import AccountSetupForm, CodeForm, RecoveryCodeForm
 
 bp = Blueprint("twofactor", __name__)
 
@@ -244,9 +244,9 @@ def setup():
     if service.factor_of(current_user.id) is not None:
         return redirect(url_for("twofactor.settings"))
     secret = _setup_secret(current_user.id)
-    form = CodeForm()
+    form = AccountSetupForm()
     if form.validate_on_submit():
-        # No throttle here: the user proves they hold a secret they were just shown.
+        # The password is throttled (the form); the code proves they hold the secret shown.
         codes = service.enrol(current_user.id, secret, form.code.data)
         if codes is not None:
             session.pop(SETUP_KEY, None)
