@@ -7,7 +7,7 @@ PORT ?= 5000
 TWO_FACTOR ?= 0
 FLASK := $(BIN)/flask --app trivsel
 
-.PHONY: run test test-postgresql test-wheel lint translations extract-messages clean
+.PHONY: run test test-postgresql test-wheel bench bench-postgresql lint translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ test-postgresql: $(VENV)/.installed translations
 # The wheel, installed into a fresh venv outside the checkout, served by gunicorn.
 test-wheel: $(VENV)/.installed translations
 	PYTHON=$(PYTHON) bash scripts/test-wheel
+
+# Every main page against the floor at scale (scripts/bench.py; prints figures, fails on
+# nothing). BENCH_ARGS="--scale 0.1" for a quick run; the generated database is reused.
+bench: $(VENV)/.installed translations
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+bench-postgresql: $(VENV)/.installed translations
+	bash scripts/with-postgresql $(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k _plural:1,2 -o trivsel/translations/messages.pot .

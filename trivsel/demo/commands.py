@@ -4,6 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from trivsel.demo import generate
 from trivsel.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
 from trivsel.schema import prepare_database
 
@@ -37,7 +38,36 @@ def demo_logins_command():
         )
 
 
+@click.command("generate-data")
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0, max=100),
+    default=1.0,
+    show_default=True,
+    help="Volume: 1.0 is 30,000 inquiries over ten years, 9,000 courses, 110,000 "
+    "conversations, 500 volunteers.",
+)
+@click.option(
+    "--offers",
+    type=click.IntRange(min=0),
+    default=generate.DEFAULT_OFFERS,
+    show_default=True,
+    help="Directory offers to add.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="The random seed.")
+@click.option("--force", is_flag=True, help="Add the data even to a database beyond the demo.")
+@with_appcontext
+def generate_data_command(scale, offers, seed, force):
+    """Add a deterministic synthetic history on top of the demo, for measuring at scale. The
+    demo logins keep working. Refuses a database that holds more than the demo."""
+    try:
+        generate.generate(scale=scale, offers=offers, seed=seed, force=force, echo=click.echo)
+    except generate.RealData as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 COMMANDS = (
     load_demo_command,
     demo_logins_command,
+    generate_data_command,
 )
