@@ -38,6 +38,7 @@ WORKERS ?= 2
 
 test: $(VENV)/.installed translations lint
 	bash scripts/ensure-chromium
+	bash scripts/ensure-pdf-tools
 	$(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 # The tests that use the database again, on a throwaway PostgreSQL cluster (Debian's postgresql

@@ -61,6 +61,8 @@ ALLOWED = {
     "statistics.index": {"coordinator"},
     "statistics.annual_csv": {"coordinator"},
     "statistics.annual_xlsx": {"coordinator"},
+    "statistics.annual_data_csv": {"coordinator"},
+    "statistics.annual_pdf": {"coordinator"},
     "statistics.import_history": {"coordinator"},
     "partner.about": {"partner", "coordinator"},
     "referrals.index": {"partner", "coordinator"},

@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 from trivsel.core.plugins import get_plugins
 from trivsel.courses import flow
 from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent, Proposal
+from trivsel.directory.models import Offer, OfferLink
 from trivsel.privacy import retention
 from trivsel.privacy.models import AccessLog, Consent, RetentionRun
+from trivsel.statistics import bridging
 from trivsel.statistics import figures as statistics
 from trivsel.statistics import report as annual_report
 
@@ -38,11 +40,28 @@ course_specs = st.fixed_dictionaries(
         | st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=30),
         "follow_on": st.none() | st.booleans(),
         "who5": st.none() | st.tuples(st.integers(0, 25), st.integers(0, 25)),
+        "felt_heard": st.none() | st.booleans(),
+        "quality_of_life": st.sampled_from([None, "better", "same", "worse"]),
+        # the directory offers bridged to at closing, and whether the citizen went
+        "offers": st.lists(st.tuples(st.integers(0, 2), st.none() | st.booleans()), max_size=3),
     }
 )
 
+OFFER_CATEGORIES = (" social learning ", " exercise ", "")
+
 
 def build_history(specs, volunteers):
+    offers = [
+        Offer.create(
+            hsds_id=f"00000000-0000-4000-8000-00000000000{i}",
+            source="local",
+            owner_organisation="aeldresagen" if i else None,
+            organisation_name="Forening",
+            name=f"Tilbud {i}",
+            categories=categories,
+        )
+        for i, categories in enumerate(OFFER_CATEGORIES)
+    ]
     for n, spec in enumerate(specs):
         received = FIRST_DAY + timedelta(days=spec["received"])
         contacted = received + timedelta(days=spec["wait"])
@@ -75,8 +94,8 @@ def build_history(specs, volunteers):
         if reach == flow.FOLLOWED_UP:
             facts |= {
                 "followed_up_on": ended + timedelta(days=14),
-                "felt_heard": True,
-                "quality_of_life": "better",
+                "felt_heard": spec.get("felt_heard", True),
+                "quality_of_life": spec.get("quality_of_life", "better"),
                 "follow_on_contact": spec["follow_on"],
             }
             if spec["who5"]:
@@ -92,6 +111,14 @@ def build_history(specs, volunteers):
                 status="declined",
                 decline_reason=spec["decline_reason"],
             )
+        if reach in (flow.CLOSED, flow.FOLLOWED_UP):
+            for index, went in dict(spec.get("offers", ())).items():
+                OfferLink.create(
+                    course=course,
+                    offer=offers[index],
+                    linked_on=ended,
+                    went=went if reach == flow.FOLLOWED_UP else None,
+                )
         if facts.get("started_on"):
             last = facts.get("ended_on") or started + timedelta(days=90)
             step = max(1, (last - started).days // max(1, spec["conversations"]))
@@ -123,11 +150,16 @@ def figures():
         report.volunteers,
         report.who5,
         [(g.target, g.actual, g.met) for g in report.goals],
+        report.bridging_offers,
+        report.bridging_categories,
+        bridging.offer_figures_by_year("aeldresagen", (9, 1)),
     )
 
 
 def clear():
     for model in (
+        OfferLink,
+        Offer,
         AccessLog,
         Consent,
         Conversation,
@@ -198,4 +230,7 @@ def test_the_property_test_can_fail(app, users):
         )
         before = figures()
         Course.update(follow_on_contact=None).execute()
+        assert figures() != before
+        before = figures()
+        Course.update(felt_heard=False, quality_of_life="worse").execute()
         assert figures() != before

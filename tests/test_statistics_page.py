@@ -188,7 +188,7 @@ def test_chart_scales_end_on_a_round_number(value, ceiling):
 
 def test_the_print_version_has_the_figures_without_the_app_around_them(history, coordinator):
     html = page(coordinator, "year_start=09-01&print=1")
-    assert "Hovedmenu" not in html and "<form" not in html and "<script" not in html
+    assert "Hovedmenu" not in html and "<form" not in html and "<script>" not in html
     assert "Tilbage til årsstatistikken" in html
     assert Tables(html).tables["figures-main"]["rows"]["conversations"][:4] == ["4", "3", "2", "2"]
     assert html.count('role="img"') == 4
@@ -205,8 +205,8 @@ def test_an_empty_database_gets_a_friendly_message(coordinator):
     html = page(coordinator, "")
     assert "Der er endnu ingen tal at vise" in html
     assert "annual.csv" not in html
-    response = coordinator.get("/statistics/annual.csv")
-    assert response.get_data(as_text=True) == "branch," + ",".join(statistics.REPORT_KEYS) + "\n"
+    response = coordinator.get("/statistics/annual-data.csv")
+    assert response.get_data(as_text=True) == "table,row,column,value\n"
 
 
 def test_the_coordinator_finds_it_in_the_menu(coordinator):
@@ -234,42 +234,32 @@ def test_a_bad_year_start_is_explained_at_the_field_and_the_default_used(history
     assert f"“{bad}” er ikke en dag på formen MM-DD" in html
     assert "projektår fra 01-01" in html
     assert Tables(html).tables["figures-main"]["years"][0] == "2012-01-01"
-    response = coordinator.get(f"/statistics/annual.csv?year_start={bad}")
+    response = coordinator.get(f"/statistics/annual-data.csv?year_start={bad}")
     assert response.status_code == 200
-    assert "main,2012-01-01," in response.get_data(as_text=True)
+    assert "figures-main,inquiries,2012-01-01," in response.get_data(as_text=True)
 
 
 # --- Downloads ----------------------------------------------------------------------------
 
 
-def test_the_csv_download_holds_the_numbers_of_the_command(history, coordinator, runner):
-    response = coordinator.get("/statistics/annual.csv?year_start=09-01")
+def test_the_data_csv_download_holds_the_numbers_of_the_command(history, coordinator, runner):
+    response = coordinator.get("/statistics/annual-data.csv?year_start=09-01")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and disposition.endswith(".csv")
-    lines = response.get_data(as_text=True).splitlines()
-    assert lines[0] == "branch," + ",".join(statistics.REPORT_KEYS)
+    records = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    values = {(r["table"], r["row"], r["column"]): r["value"] for r in records}
     for branch in BRANCHES:
-        result = runner.invoke(
-            args=[
-                "report",
-                "annual",
-                "--branch",
-                branch,
-                "--year-start",
-                "09-01",
-                "--format",
-                "csv",
-            ]
-        )
-        expected = result.output.splitlines()[1:]
-        assert [line.split(",", 1)[1] for line in lines if line.startswith(f"{branch},")] == (
-            expected
-        )
-    branches = [line.split(",", 1)[0] for line in lines[1:]]
-    assert branches == sorted(branches, key=BRANCHES.index)
+        for row in command_rows(runner, branch):
+            for key in statistics.REPORT_KEYS[1:]:
+                value = values[(f"figures-{branch}", key, row["start"])]
+                assert (float(value) if value else None) == row[key], (branch, key)
+    tables = [r["table"] for r in records]
+    assert (
+        tables.index("figures-main") < tables.index("figures-youth") < tables.index("figures-all")
+    )
 
 
 def test_the_xlsx_download_holds_the_same_numbers(history, coordinator, runner):
@@ -280,22 +270,23 @@ def test_the_xlsx_download_holds_the_same_numbers(history, coordinator, runner):
     )
     assert response.headers["Content-Disposition"].endswith(".xlsx")
     workbook = load_workbook(io.BytesIO(response.data), read_only=True)
-    assert workbook.sheetnames[0] == "annual"
-    assert {"goals", "by_source", "by_outcome", "first_contact", "course_length"} <= set(
+    assert workbook.sheetnames[:3] == [
+        "Nøgletal – TrivselsPiloter",
+        "Nøgletal – Brobygning",
+        "Nøgletal – I alt",
+    ]
+    assert {"Mål", "Hvem tog initiativet", "Hvad henvendelsen førte til"} <= set(
         workbook.sheetnames
     )
-    records = list(workbook["annual"].iter_rows(values_only=True))
-    assert list(records[0]) == ["branch", *statistics.REPORT_KEYS]
-    for branch in BRANCHES:
-        sheet_rows = [
-            dict(zip(statistics.REPORT_KEYS, record[1:], strict=True))
-            for record in records[1:]
-            if record[0] == branch
-        ]
-        assert sheet_rows == command_rows(runner, branch)
-    by_source = list(workbook["by_source"].iter_rows(values_only=True))
-    assert by_source[0] == ("start", "citizen", "professional", "relative", "other")
-    assert by_source[1] == ("2012-09-01", 1, 1, 1, 0)
+    records = list(workbook["Nøgletal – TrivselsPiloter"].iter_rows(values_only=True))
+    assert records[3][:3] == ("Projektår", "2012/13", "2013/14")
+    conversations = next(r for r in records if r[0] == "Samtaler i alt")
+    assert [conversations[1:][i] for i in range(4)] == [
+        row["conversations"] for row in command_rows(runner, "main")[:4]
+    ]
+    by_source = list(workbook["Hvem tog initiativet"].iter_rows(values_only=True))
+    assert by_source[3][0] == "Initiativ"
+    assert next(r for r in by_source if r[0] == "Borgeren selv")[1:3] == (1, 2)
 
 
 # --- Uploading history --------------------------------------------------------------------

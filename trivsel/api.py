@@ -28,6 +28,7 @@ from trivsel.core.hookspecs import (
     NotificationChannel,
     OfferData,
     OfferFigures,
+    OfferYearFigures,
     Organisation,
     OutgoingMessage,
     Recipient,
@@ -48,6 +49,7 @@ from trivsel.core.labels import STAGES as STAGE_LABELS
 from trivsel.core.rendering import render
 from trivsel.courses.flow import ACTIONS, ENDED_STAGES, OPEN_STAGES, STAGES
 from trivsel.directory.service import offer_figures
+from trivsel.statistics.bridging import offer_figures_by_year
 
 __all__ = [
     # Hooks
@@ -75,6 +77,7 @@ __all__ = [
     "NavItem",
     "OfferData",
     "OfferFigures",
+    "OfferYearFigures",
     "Organisation",
     "ReferralForm",
     "ReferralSnapshot",
@@ -97,4 +100,5 @@ __all__ = [
     "TARGET_GROUPS",
     # Read-only figures
     "offer_figures",
+    "offer_figures_by_year",
 ]

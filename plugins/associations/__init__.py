@@ -7,7 +7,15 @@ from flask import Blueprint, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from trivsel.api import NavItem, Organisation, allow, hookimpl, offer_figures, render
+from trivsel.api import (
+    NavItem,
+    Organisation,
+    allow,
+    hookimpl,
+    offer_figures,
+    offer_figures_by_year,
+    render,
+)
 
 # Configured in instance/config.py as ASSOCIATIONS = {"key": "Name", ...}.
 DEFAULT_ASSOCIATIONS = {
@@ -26,12 +34,13 @@ def associations():
 @bp.route("/")
 @allow("partner")
 def home():
-    """The association's own offers, with how many citizens were bridged and went: counts,
-    never who."""
+    """The association's own offers, with how many citizens were bridged and went, in all
+    and per project year: counts, never who."""
     organisation = current_user.organisation
     return render(
         "associations/home.html",
         offers=offer_figures(organisation),
+        years=offer_figures_by_year(organisation),
         name=associations().get(organisation),
     )
 

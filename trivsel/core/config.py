@@ -50,6 +50,9 @@ DEFAULTS = {
     "FIRST_CONTACT_FLAG_DAYS": 2,
     # Expected length of a course (a guideline, not a limit: 5.1.7).
     "COURSE_EXPECTED_WEEKS": 13,
+    # The volunteer centre's name: in the page header, and on the annual report's print
+    # version, PDF and downloads.
+    "CENTRE_NAME": "Frivilligcenter",
     # The project year's first day (MM-DD) for the annual report; the report's project began
     # on 1 September.
     "PROJECT_YEAR_START": "01-01",
@@ -116,6 +119,7 @@ _ENV = {
     "DISABLED_PLUGINS": lambda value: tuple(v.strip() for v in value.split(",") if v.strip()),
     "WTF_CSRF_TIME_LIMIT": int,
     "PROJECT_YEAR_START": str,
+    "CENTRE_NAME": str,
     "GOAL_CITIZENS": int,
     "GOAL_FOLLOW_ON_PERCENT": int,
     "RETENTION_AFTER_FOLLOW_UP_MONTHS": int,

@@ -81,7 +81,11 @@ class ReferralSnapshot:
 @dataclass(frozen=True)
 class OfferFigures:
     """How many citizens a directory offer was bridged to, and how many went: counts, never
-    who (``trivsel.api.offer_figures``)."""
+    who (``trivsel.api.offer_figures``).
+
+    :param asked: of the bridged, those whose follow-up call said whether they went.
+    :param went_percent: ``went`` in percent of ``asked`` (None while none was asked).
+    """
 
     id: int
     name: str
@@ -89,6 +93,19 @@ class OfferFigures:
     active: bool
     bridged: int
     went: int
+    asked: int = 0
+    went_percent: int | None = None
+
+
+@dataclass(frozen=True)
+class OfferYearFigures:
+    """One project year of an organisation's offers (``trivsel.api.offer_figures_by_year``):
+    the year's first day, the year as the statistics page names it ("2013", "2012/13"), and
+    the offers bridged to in it (by the day of the closing), as :class:`OfferFigures`."""
+
+    start: date
+    label: str
+    offers: tuple[OfferFigures, ...]
 
 
 class Demo(Protocol):

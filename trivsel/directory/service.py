@@ -9,6 +9,7 @@ from trivsel.core.db import database, now
 from trivsel.core.hookspecs import OfferFigures
 from trivsel.core.plugins import get_plugins
 from trivsel.directory.models import Offer, OfferLink
+from trivsel.statistics.figures import percent
 
 # Stable ids for what Trivsel itself exports (organisations, locations, taxonomy terms).
 NAMESPACE = uuid.UUID("8f9b7a52-3a55-4c8e-9a0c-5d6f0e1b2c3d")
@@ -182,7 +183,8 @@ def active_offers():
 
 def offer_figures(organisation):
     """The organisation's own offers, each with how many citizens were bridged to it at closing
-    and how many went (by the follow-up call): counts, never who."""
+    and how many went (by the follow-up call), in percent of those asked: counts, never
+    who."""
     went = fn.COALESCE(fn.SUM(OfferLink.went.cast("integer")), 0)
     rows = (
         Offer.select(
@@ -192,6 +194,7 @@ def offer_figures(organisation):
             Offer.active,
             fn.COUNT(OfferLink.id).alias("bridged"),
             went.alias("went_count"),
+            fn.COUNT(OfferLink.went).alias("asked"),
         )
         .join(OfferLink, JOIN.LEFT_OUTER, on=(OfferLink.offer == Offer.id))
         .where(Offer.owner_organisation == organisation)
@@ -199,7 +202,16 @@ def offer_figures(organisation):
         .order_by(Offer.name)
     )
     return [
-        OfferFigures(o.id, o.name, o.organisation_name, o.active, o.bridged, int(o.went_count))
+        OfferFigures(
+            o.id,
+            o.name,
+            o.organisation_name,
+            o.active,
+            o.bridged,
+            int(o.went_count),
+            o.asked,
+            percent(int(o.went_count), o.asked),
+        )
         for o in rows
     ]
 

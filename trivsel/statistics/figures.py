@@ -3,11 +3,12 @@
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from peewee import Case, Select, Value, fn
+from flask import current_app, has_app_context
+from peewee import JOIN, Case, Select, Value, fn
 
 from trivsel.core.numbers import parse_int
 from trivsel.core.spreadsheets import safe_cell, safe_row
@@ -15,6 +16,8 @@ from trivsel.courses.models import Conversation, Course
 
 MAIN = "main"
 ALL = "all"  # the total over every branch
+DEFAULT_GOAL_RANGE = (1, 10)  # conversations per citizen a year (report 5.1.1)
+QUALITY_KEYS = ("better", "same", "worse")  # Course.quality_of_life at the follow-up call
 
 REPORT_KEYS = (
     "start",
@@ -87,11 +90,16 @@ def years_table(years):
 
     Every figure is an aggregate query over this table, so the work happens in SQL on both
     databases alike; Python only divides and rounds the few numbers that come back."""
-    rows = [Select(columns=[Value(s).alias("start"), Value(e).alias("end")]) for s, e in years]
-    union = rows[0]
-    for row in rows[1:]:
-        union = union.union_all(row)
-    return union.alias("py")
+    return union_table([[Value(s).alias("start"), Value(e).alias("end")] for s, e in years], "py")
+
+
+def union_table(rows, alias):
+    """A derived table of literal rows (each a list of aliased Values), as a UNION ALL."""
+    selects = [Select(columns=columns) for columns in rows]
+    union = selects[0]
+    for select in selects[1:]:
+        union = union.union_all(select)
+    return union.alias(alias)
 
 
 def during(column, start, end):
@@ -140,10 +148,30 @@ class YearFigures:
     conversations_per_citizen: float | None
     follow_on_percent: int | None
     follow_on_known: int
+    # The goals beside the funder's table, from the same rows. Conversations: the citizens in
+    # courses (as above) whose conversations in the year fall within the goal's range (1-10),
+    # so the share and the mean have one denominator.
+    within_goal: int = 0
+    within_goal_percent: int | None = None
+    # The follow-up calls held in the year; the shares are of those with an answer recorded
+    # (history imported from before Trivsel has none).
+    followed_up: int = 0
+    felt_heard: int = 0
+    felt_heard_percent: int | None = None
+    quality_better: int = 0
+    quality_same: int = 0
+    quality_worse: int = 0
+    quality_better_percent: int | None = None
+    quality_same_percent: int | None = None
+    quality_worse_percent: int | None = None
 
     def has_data(self):
         return bool(
-            self.inquiries or self.citizens_in_courses or self.conversations or self.follow_on_known
+            self.inquiries
+            or self.citizens_in_courses
+            or self.conversations
+            or self.follow_on_known
+            or self.followed_up
         )
 
     def as_dict(self):
@@ -170,6 +198,8 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
     citizens = _citizens_in_courses(py, branch)
     conversations = _conversations(py, branch)
     follow_on = _follow_on(py, branch)
+    within = _within_goal(py, branch, *goal_range())
+    follow_up = _follow_up(py, branch)
     figures = [
         _year_figures(
             year_start,
@@ -180,7 +210,38 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
         )
         for year_start, _ in years
     ]
+    figures = [
+        replace(
+            f,
+            **_goal_figures(f.citizens_in_courses, _count(within, f.start), follow_up.get(f.start)),
+        )
+        for f in figures
+    ]
     return [f for f in figures if f.has_data()]
+
+
+def goal_range():
+    """The goal's (fewest, most) conversations per citizen a year, as configured."""
+    if has_app_context():
+        return tuple(current_app.config["GOAL_CONVERSATIONS_PER_CITIZEN"])
+    return DEFAULT_GOAL_RANGE
+
+
+def _goal_figures(citizens, within, follow_up):
+    """The goal fields of YearFigures from the counts the queries returned."""
+    followed_up, heard_known, heard, *quality = (int(n or 0) for n in follow_up or (0,) * 6)
+    quality_known = sum(quality)
+    values = {
+        "within_goal": within,
+        "within_goal_percent": percent(within, citizens),
+        "followed_up": followed_up,
+        "felt_heard": heard,
+        "felt_heard_percent": percent(heard, heard_known),
+    }
+    for key, n in zip(QUALITY_KEYS, quality, strict=True):
+        values[f"quality_{key}"] = n
+        values[f"quality_{key}_percent"] = percent(n, quality_known)
+    return values
 
 
 def _count(counts, year_start):
@@ -257,6 +318,56 @@ def _follow_on(py, branch):
                 & Course.follow_on_contact.is_null(False)
                 & during(Course.ended_on, start, end)
             ),
+        )
+    )
+    return by_year(_branch_filter(query, branch).group_by(start))
+
+
+def _within_goal(py, branch, low, high):
+    """{start: (citizens in courses whose conversations in the year number low..high,)}: a
+    count per course and year in a derived table, then a count per year of those in range
+    (a course without a conversation in the year counts as outside it)."""
+    start, end = py.c.start, py.c.end
+    per_course = (
+        Course.select(start.alias("start"), fn.COUNT(Conversation.id).alias("n"))
+        .from_(py)
+        .join(Course, on=running_in(start, end))
+        .join(
+            Conversation,
+            JOIN.LEFT_OUTER,
+            on=((Conversation.course == Course.id) & during(Conversation.held_on, start, end)),
+        )
+    )
+    per_course = _branch_filter(per_course, branch).group_by(start, Course.id).alias("per_course")
+    n = per_course.c.n
+    within = Case(None, [((n >= low) & (n <= high), 1)], 0)
+    return by_year(
+        Course.select(per_course.c.start, fn.SUM(within))
+        .from_(per_course)
+        .group_by(per_course.c.start)
+    )
+
+
+def _follow_up(py, branch):
+    """{start: (follow-up calls in the year, of them with a seen-and-heard answer, answered
+    yes, quality of life better, same, worse)}."""
+    start, end = py.c.start, py.c.end
+
+    def counted(condition):
+        return fn.SUM(Case(None, [(condition, 1)], 0))
+
+    query = (
+        Course.select(
+            start,
+            fn.COUNT(Course.id),
+            fn.COUNT(Course.felt_heard),
+            counted(Course.felt_heard == True),  # noqa: E712
+            *(counted(Course.quality_of_life == key) for key in QUALITY_KEYS),
+        )
+        .from_(py)
+        .join(
+            Course,
+            on=(Course.started_on.is_null(False) & during(Course.followed_up_on, start, end)),
         )
     )
     return by_year(_branch_filter(query, branch).group_by(start))

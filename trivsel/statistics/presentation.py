@@ -1,14 +1,16 @@
 """The report as the page shows it: numbers formatted, the table rows, the charts' bars."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from flask import current_app
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from trivsel.core.labels import INITIATORS
+from trivsel.core.labels import INITIATORS, QUALITY_OF_LIFE
 from trivsel.statistics import charts
 from trivsel.statistics.codes import OUTCOME_LABELS, SOURCE_KEYS
 
@@ -21,12 +23,99 @@ CORE_ROWS = (
 )
 
 
+def goal_groups(low, high):
+    """The rows of the goals' table per branch (like CORE_ROWS, over the same
+    `report.tables`, cells by core_cell), in groups: [(group label, ((key, label), ...))].
+    `low`-`high` is the configured range of conversations per citizen a year."""
+    quality = tuple(
+        row
+        for key, label in QUALITY_OF_LIFE.items()
+        for row in (
+            (f"quality_{key}", label),
+            (f"quality_{key}_percent", _("%(label)s, andel", label=label)),
+        )
+    )
+    span = f"{low}-{high}"
+    return (
+        (
+            _("Samtaler pr. borger i året (målet er %(span)s)", span=span),
+            (
+                ("citizens_in_courses", _l("Borgere i forløb")),
+                ("within_goal", _("Borgere med %(span)s samtaler", span=span)),
+                ("within_goal_percent", _("Andel med %(span)s samtaler", span=span)),
+                ("conversations_per_citizen", _l("Gennemsnit pr. borger")),
+            ),
+        ),
+        (
+            _l("Opfølgende samtale"),
+            (
+                ("followed_up", _l("Fulgt op i året")),
+                ("felt_heard", _l("Følte sig set og hørt")),
+                ("felt_heard_percent", _l("Følte sig set og hørt, andel")),
+            ),
+        ),
+        (_l("Livskvaliteten ved opfølgningen"), quality),
+    )
+
+
+# The columns of the bridging tables: (attribute of bridging.Bridged, label).
+BRIDGING_COLUMNS = (
+    ("linked", _l("Bygget bro til")),
+    ("asked", _l("Fulgt op")),
+    ("went", _l("Kom i gang")),
+    ("went_percent", _l("Andel der kom i gang")),
+)
+
+
+@dataclass(frozen=True)
+class BridgingTable:
+    """One branch's bridging per offer or per category: a group of rows per project year,
+    a row per offer or category, the cells BRIDGING_COLUMNS (numbers, formatted by
+    core_cell)."""
+
+    id: str  # the table's id on the page: "bridging-offers-main", "bridging-categories-all"
+    title: str
+    branch: str  # the branch key, as in report.tables
+    branch_label: str
+    heading: str  # the first column's heading
+    years: list  # [(start, [bridging.Bridged])], oldest first
+
+    def rows(self):
+        """[(start, key, label, {column: value})]: the table flat, for a download."""
+        return [
+            (year, row.key, row.label, {c: getattr(row, c) for c, _label in BRIDGING_COLUMNS})
+            for year, rows in self.years
+            for row in rows
+        ]
+
+
+def bridging_tables(report):
+    """[BridgingTable]: per branch (as report.tables), by offer and by category; a branch
+    without any link is left out."""
+    tables = []
+    for kind, title, heading, source in (
+        ("offers", _l("Brobygning pr. tilbud"), _l("Tilbud"), report.bridging_offers),
+        ("categories", _l("Brobygning pr. kategori"), _l("Kategori"), report.bridging_categories),
+    ):
+        for key, label, per_year in source:
+            years = [(year, per_year[year]) for year in report.years if year in per_year]
+            if years:
+                tables.append(
+                    BridgingTable(f"bridging-{kind}-{key}", title, key, label, heading, years)
+                )
+    return tables
+
+
 def report_context(report, goal):
     """What the page and its print version show besides the report and the form; `goal` is
     the follow-on goal in percent."""
+    low, high = current_app.config["GOAL_CONVERSATIONS_PER_CITIZEN"]
     return {
         "charts": report_charts(report, goal) if report.shown_years else [],
         "core_rows": CORE_ROWS,
+        "goal_groups": goal_groups(low, high),
+        "bridging_tables": bridging_tables(report),
+        "bridging_columns": BRIDGING_COLUMNS,
         "core_cell": core_cell,
         "year_label": year_label,
         "number": number,
@@ -63,13 +152,14 @@ def percent(value):
 
 
 def core_cell(figures, key):
-    """One cell of the main table, as shown on the page."""
+    """One cell of the main table, the goals' table or a bridging table, as shown on the
+    page: a share (a key ending in _percent) in percent, the mean with one decimal."""
     if figures is None:
         return "–"
     value = getattr(figures, key)
     if key == "conversations_per_citizen":
         return number(value, 1)
-    if key == "follow_on_percent":
+    if key.endswith("_percent"):
         return percent(value)
     return number(value)
 

@@ -3,11 +3,13 @@
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from peewee import Case, fn
 
 from trivsel.core import db
 from trivsel.courses.models import Course
+from trivsel.statistics import bridging
 from trivsel.statistics import corps as corps_figures
 from trivsel.statistics import figures as statistics
 from trivsel.statistics.codes import ENDED_AT_INTAKE, PENDING_STAGES
@@ -17,6 +19,7 @@ from trivsel.statistics.figures import (
     as_date,
     by_year,
     during,
+    per_citizen,
     percent,
     years_table,
 )
@@ -44,6 +47,9 @@ class AnnualReport:
     courses_per_volunteer: dict = field(default_factory=dict)  # {start: mean}
     supervision_attendance: dict = field(default_factory=dict)  # {start: percent}
     who5: dict = field(default_factory=dict)  # {start: (pairs, mean change)}
+    # Bridging, per branch as `tables`: [(key, label, {start: [bridging.Bridged]})]
+    bridging_offers: list = field(default_factory=list)
+    bridging_categories: list = field(default_factory=list)
 
     @property
     def shown_years(self):
@@ -154,6 +160,12 @@ def build(month_day, branches):
     report.courses_per_volunteer = corps_figures.courses_per_volunteer(py)
     report.supervision_attendance = corps_figures.attendance_rate(py)
     report.who5 = _who5(py)
+    report.bridging_offers = [
+        (key, label, bridging.by_offer(py, key)) for key, label in _table_branches(branches)
+    ]
+    report.bridging_categories = [
+        (key, label, bridging.by_category(py, key)) for key, label in _table_branches(branches)
+    ]
     report.goals = _goals(report)
     return report
 
@@ -211,21 +223,12 @@ def _who5(py):
 def _goals(report):
     """The funder's three goals, each with its target, what was achieved and whether met."""
     config = current_app.config
-    low, high = config["GOAL_CONVERSATIONS_PER_CITIZEN"]
     main = dict(report.tables[0][2])
-    per_citizen = [f.conversations_per_citizen for f in main.values()]
-    counted = [v for v in per_citizen if v is not None]
-    within = [v for v in counted if low <= v <= high]
     citizens = _main_courses().count()
     known = sum(f.follow_on_known for f in main.values())
     share = percent(_main_follow_on_yes(), known)
     return [
-        Goal(
-            _l("Samtaler pr. borger pr. år"),
-            f"{low}-{high}",
-            _l("%(n)s af %(total)s år", n=len(within), total=len(counted)),
-            len(within) == len(counted) if counted else None,
-        ),
+        _conversations_goal(main.values(), *config["GOAL_CONVERSATIONS_PER_CITIZEN"]),
         Goal(
             _l("Borgere i forløb i hele perioden"),
             _l("mindst %(n)s", n=config["GOAL_CITIZENS"]),
@@ -239,6 +242,36 @@ def _goals(report):
             None if share is None else share >= config["GOAL_FOLLOW_ON_PERCENT"],
         ),
     ]
+
+
+def _conversations_goal(years, low, high):
+    """1-10 conversations per citizen a year, checked by the share of citizens within the
+    range (counted per citizen and year, over every year of the main branch), not by the
+    mean: a few citizens who needed many conversations lift the mean above 10 while most
+    had 1-10 (the report's year 1: 132 conversations with 11 citizens). The goal is met
+    when more than half the citizens were within the range; the mean is shown beside it."""
+    years = list(years)
+    citizens = sum(f.citizens_in_courses for f in years)
+    within = sum(f.within_goal for f in years)
+    mean = per_citizen(sum(f.conversations for f in years), citizens)
+    share = percent(within, citizens)
+    actual = (
+        "—"
+        if share is None
+        else _l(
+            "%(share)s %% af borgerne (%(within)s af %(citizens)s); gennemsnit %(mean)s",
+            share=share,
+            within=within,
+            citizens=citizens,
+            mean=format_decimal(mean, format="#,##0.0"),
+        )
+    )
+    return Goal(
+        _l("Samtaler pr. borger pr. år"),
+        _l("%(low)s-%(high)s for over halvdelen af borgerne", low=low, high=high),
+        actual,
+        within * 2 > citizens if citizens else None,
+    )
 
 
 def _main_courses():

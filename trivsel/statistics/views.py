@@ -2,7 +2,16 @@
 
 import io
 
-from flask import Blueprint, current_app, flash, redirect, request, send_file, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +19,7 @@ from trivsel.core.auth import allow, allowed_roles
 from trivsel.core.errors import http_error
 from trivsel.core.plugins import get_plugins
 from trivsel.core.rendering import render
-from trivsel.statistics import exports, presentation
+from trivsel.statistics import exports, pdf, presentation, tables
 from trivsel.statistics import figures as statistics
 from trivsel.statistics import report as annual_report
 from trivsel.statistics.forms import ImportForm, YearStartForm
@@ -58,30 +67,79 @@ def index():
         "statistics/print.html" if printing else "statistics/index.html",
         form=form,
         report=report,
+        **page_context(report),
+    )
+
+
+def page_context(report):
+    """What the page, its print version and the PDF show around the report."""
+    return {
         **presentation.report_context(report, current_app.config["GOAL_FOLLOW_ON_PERCENT"]),
+        "centre": current_app.config["CENTRE_NAME"],
+        "period": tables.period(report),
+    }
+
+
+def report_tables(report):
+    """The report's tables as the page renders them, and the title line of a download."""
+    context = presentation.report_context(report, current_app.config["GOAL_FOLLOW_ON_PERCENT"])
+    return (
+        tables.report_tables(report, context),
+        tables.title_text(current_app.config["CENTRE_NAME"], report),
     )
 
 
 @bp.route("/annual.csv")
 @allow("coordinator")
 def annual_csv():
+    """For Danish Excel: semicolons, decimal commas, a BOM."""
     _form, report = chosen_report()
-    return download(exports.annual_csv(report), exports.CSV_TYPE, "csv")
+    data = exports.annual_csv_danish(*report_tables(report))
+    return download(data, exports.CSV_TYPE, "csv")
+
+
+@bp.route("/annual-data.csv")
+@allow("coordinator")
+def annual_data_csv():
+    """For programs: commas, decimal points, a line a figure."""
+    _form, report = chosen_report()
+    tables_shown, _title = report_tables(report)
+    return download(exports.annual_csv_plain(tables_shown), exports.CSV_TYPE, "csv", "data")
 
 
 @bp.route("/annual.xlsx")
 @allow("coordinator")
 def annual_xlsx():
     _form, report = chosen_report()
-    return download(exports.annual_xlsx(report), exports.XLSX_TYPE, "xlsx")
+    return download(exports.annual_xlsx(*report_tables(report)), exports.XLSX_TYPE, "xlsx")
 
 
-def download(data, mimetype, extension):
+@bp.route("/annual.pdf")
+@allow("coordinator")
+def annual_pdf():
+    """The print version as a PDF (WeasyPrint), the charts drawn from their inline SVG."""
+    form, report = chosen_report()
+    html = render_template(
+        "statistics/print.html", form=form, report=report, pdf=True, **page_context(report)
+    )
+    try:
+        data = pdf.html_to_pdf(html)
+    except pdf.PdfUnavailable:
+        current_app.logger.exception("The PDF could not be made")
+        flash(
+            _("PDF-filen kan ikke laves på denne server. Brug den udskriftsvenlige version."),
+            "error",
+        )
+        return redirect(url_for("statistics.index", year_start=request.args.get("year_start")), 303)
+    return download(data, exports.PDF_TYPE, "pdf")
+
+
+def download(data, mimetype, extension, kind=""):
     return send_file(
         io.BytesIO(data),
         mimetype=mimetype,
         as_attachment=True,
-        download_name=exports.download_name(extension),
+        download_name=exports.download_name(extension, kind),
     )
 
 
