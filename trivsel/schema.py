@@ -11,7 +11,7 @@ from trivsel.directory.models import Offer, OfferLink
 from trivsel.invitations.models import Invitation, PasswordReset
 from trivsel.notifications.models import NotificationPreference, OutboxMessage
 from trivsel.privacy.models import AccessLog, Consent, RetentionRun
-from trivsel.referrals.models import Referral
+from trivsel.referrals.models import Referral, ReferrerContact
 from trivsel.stories.models import Story
 from trivsel.supervision.models import (
     SupervisionAttendance,
@@ -33,6 +33,7 @@ MODELS = [
     CourseEvent,
     Consent,
     Referral,
+    ReferrerContact,
     Offer,
     OfferLink,
     Story,

@@ -50,11 +50,6 @@ def trivsel_referral_forms():
 
 
 @hookimpl
-def trivsel_consent_items():
-    return {"contact_referrer": _l("Ordningen må kontakte henviseren om borgeren")}
-
-
-@hookimpl
 def trivsel_template_folders():
     return [Path(__file__).parent / "templates"]
 
@@ -95,5 +90,6 @@ def trivsel_demo(demo):
             first_call="scheme",
             extra={"municipal_course_ends_on": (demo.today - timedelta(days=112)).isoformat()},
             received_on=demo.today - timedelta(days=110),
+            case_reference="SB-0412",
         ),
     )

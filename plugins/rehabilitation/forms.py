@@ -35,9 +35,6 @@ class RehabilitationReferralForm(Form):
     share_contact = BooleanField(
         _l("Borgeren har sagt ja til, at navn og telefon gives videre til ordningen")
     )
-    contact_referrer = BooleanField(
-        _l("Borgeren har sagt ja til, at ordningen må kontakte mig om borgeren")
-    )
     share_considerations = BooleanField(
         _l("Borgeren har sagt ja til, at særlige hensyn gives videre")
     )
@@ -77,7 +74,6 @@ def submit(form):
         consents={
             "share_contact": True,
             "share_considerations": bool(form.share_considerations.data),
-            "contact_referrer": bool(form.contact_referrer.data),
         },
         referrer_name=form.referrer_name.data.strip(),
         referrer_department=form.referrer_department.data.strip(),

@@ -83,6 +83,7 @@ def test_a_rehabilitation_referral_from_form_to_first_contact(
     page.get_by_label("Dit navn").fill("Susanne Berg")
     page.get_by_label("Din afdeling").fill("Træningsenheden Nord")
     page.get_by_label("Dit telefonnummer").fill("72 10 60 00")
+    page.get_by_label("Din reference").fill("SB-17")
     page.get_by_label("Borgerens navn").fill("Gerda Hansen")
     page.get_by_label("Borgerens telefonnummer").fill("75 55 66 77")
     page.get_by_role("radio", name="Ordningen ringer til borgeren").check()
@@ -150,14 +151,14 @@ def test_a_rehabilitation_referral_from_form_to_first_contact(
     cells = rows.locator("td")
     expect(cells).to_have_text(
         [
-            f"nr. {Referral.get(Referral.course == course.id).id}",
+            f"SB-17 nr. {Referral.get(Referral.course == course.id).id}",
             re.compile(rf"^{re.escape(day(date.today()))}, \d\d\.\d\d$"),  # when it was sent
             REHAB_FORM,
             f"Første kontakt skabt (første kontakt {day(date.today())})",
         ]
     )
     expect(page.locator("table.referral-status th")).to_have_text(
-        ["Henvisning", "Sendt", "Formular", "Status"]
+        ["Din reference", "Sendt", "Formular", "Status"]
     )
     text = page.locator("main").inner_text()
     for secret in [

@@ -61,7 +61,8 @@ class ReferralSnapshot:
     :param form: the referral form's key; ``plugin`` the plugin that contributed it.
     :param extra: the facts the form's plugin returned in ``ReferralSubmission.extra``.
     The referrer's work contact (``referrer_name``, ``referrer_department``,
-    ``referrer_phone``) is a professional's, not the citizen's.
+    ``referrer_phone``) is a professional's, not the citizen's. ``case_reference`` is the
+    referrer's own reference (their journal's number or initials), or None.
     """
 
     id: int
@@ -76,6 +77,7 @@ class ReferralSnapshot:
     first_call: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     created_at: datetime | None = None
+    case_reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,9 @@ class ReferralSubmission:
     :param extra: facts of the plugin's own (JSON-serialisable), e.g. a date; the plugin
         shows them in the ``course_facts`` template slot.
     :param received_on: the day the referral arrived (default: today).
+    :param case_reference: the referrer's own reference (at most 40 characters, never a CPR
+        number). The core fills it from the field it adds to every referral form; a plugin
+        leaves it None (the demo may set it).
     """
 
     citizen: dict[str, str | None]
@@ -193,6 +198,7 @@ class ReferralSubmission:
     first_call: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     received_on: date | None = None
+    case_reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +209,9 @@ class ReferralForm:
     :param title: the form's title (a translated string).
     :param form_class: a WTForms form class (subclass ``trivsel.api.Form`` for CSRF and
         Danish messages). A new instance is made for every request; never change the class.
+        The core adds two fields of its own to every form (the names ``case_reference`` and
+        ``contact_referrer`` are the core's), and prefills the fields ``referrer_name``,
+        ``referrer_department`` and ``referrer_phone`` for a partner user.
     :param submit: turns a *validated* form into a :class:`ReferralSubmission`.
     :param roles: the roles that may use the form (``"partner"``, ``"coordinator"``).
     :param organisations: when given, only partner users of these organisations may use it

@@ -132,6 +132,8 @@ CONSENT_ITEMS = {
     "share_considerations": _l("Særlige hensyn må gives videre (fx demens)"),
     "who5": _l("WHO-5-besvarelser må registreres"),
     "follow_up_call": _l("Må kontaktes til en opfølgende samtale"),
+    # Offered on every referral form (the core adds the field).
+    "contact_referrer": _l("Ordningen må kontakte henviseren om borgeren"),
 }
 
 # Where a consent was given (plugins record "referral:<plugin>").

@@ -6,11 +6,13 @@ from flask import Blueprint, current_app
 from flask_login import current_user
 
 from trivsel.core.auth import ROLES, allow, redirect_home
+from trivsel.core.plugins import get_plugins
 from trivsel.core.rendering import render
 from trivsel.courses import flow, queries
 from trivsel.cover import service as cover
 from trivsel.cover.forms import CoverForm
 from trivsel.privacy import consent, retention
+from trivsel.referrals import service as referrals
 from trivsel.supervision import service as supervision
 
 bp = Blueprint("dashboard", __name__)
@@ -30,6 +32,14 @@ def dashboard_page(cover_form=None, status=200):
     waiting = queues["awaiting_follow_up"]
     declined = consent.courses_withdrawn("follow_up_call", [c.id for c in waiting])
     queues["awaiting_follow_up"] = [c for c in waiting if c.id not in declined]
+    # Referred inquiries carry a badge: "Henvist" and the organisation (or the department).
+    organisations = get_plugins().organisations()
+    referred = {
+        course_id: organisations[key].name if key in organisations else department or ""
+        for course_id, (key, department) in referrals.referred(
+            c.id for queue in queues.values() for c in queue
+        ).items()
+    }
     today = date.today()
     policy = retention.RetentionPolicy.from_config(current_app.config)
     coordinators = cover.coordinators()
@@ -46,6 +56,7 @@ def dashboard_page(cover_form=None, status=200):
         due_soon=retention.due_courses(today, policy, within_days=retention.DUE_SOON_DAYS),
         due_soon_days=retention.DUE_SOON_DAYS,
         queues=queues,
+        referred=referred,
         queue_keys=[key for key, _ in flow.QUEUES],
         user=current_user,
         covers=cover.covers(),

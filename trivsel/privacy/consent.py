@@ -68,6 +68,8 @@ def withdraw_consent(consent, on, actor=None):
     - share_contact: the phone number and e-mail the referrer passed on;
     - share_considerations: the special considerations the referrer passed on;
     - follow_up_call: nothing stored; the follow-up call is no longer offered.
+    - contact_referrer: nothing stored; the coordinator no longer contacts the referrer
+      about the citizen (the course page says so).
     Returns False when the consent was already withdrawn.
     """
     if consent.withdrawn_on is not None:

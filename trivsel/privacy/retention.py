@@ -11,6 +11,7 @@ from trivsel.courses import flow
 from trivsel.courses.models import Citizen, Course, CourseEvent, Proposal
 from trivsel.notifications.models import OutboxMessage
 from trivsel.privacy.models import AccessLog, RetentionRun
+from trivsel.referrals.models import Referral
 
 # Which rule of the policy a course falls under.
 AFTER_FOLLOW_UP = "after_follow_up"
@@ -115,9 +116,9 @@ def erase_course(course_id, today=None, actor=None, endpoint=None, wipe=True):
     """Erase a course's personal data and keep its facts. Returns False when already erased.
 
     Deletes the citizen row; clears the volunteers' decline reasons (free text that may speak
-    of the citizen or the family), the typed places of its meetings and the texts of the
-    messages about it (unsent ones are dropped); dates the erasure on the course and its
-    timeline.
+    of the citizen or the family), the referrer's case reference, the typed places of its
+    meetings and the texts of the messages about it (unsent ones are dropped); dates the
+    erasure on the course and its timeline.
     `wipe=False` leaves the write-ahead-log checkpoint to the caller (a batch does one).
     """
     today = today or date.today()
@@ -135,6 +136,8 @@ def erase_course(course_id, today=None, actor=None, endpoint=None, wipe=True):
         if citizen_id is not None:
             Citizen.delete().where(Citizen.id == citizen_id).execute()
         Proposal.update(decline_reason=None).where(Proposal.course == course_id).execute()
+        # The referrer's case reference points into their journal about the citizen.
+        Referral.update(case_reference=None).where(Referral.course == course_id).execute()
         # The places of its meetings were typed by hand, so they may name the home.
         Appointment.update(place=None).where(Appointment.course == course_id).execute()
         # So may the messages about them (an invitation's text and calendar file): what is

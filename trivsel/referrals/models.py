@@ -26,3 +26,18 @@ class Referral(BaseModel):
     first_call = CharField(max_length=20, null=True)  # "scheme" calls, or the "citizen" does
     extra = TextField(null=True)
     created_at = DateTimeField(default=now)
+    # The referrer's own reference (their journal's number, initials): a core field of every
+    # referral form, shown only to the referring user and the coordinator; never a CPR number
+    # (refused). Cleared when the course's personal data is erased.
+    case_reference = CharField(max_length=40, null=True)
+
+
+class ReferrerContact(BaseModel):
+    """What a referring partner user last typed as their work department and phone, so the
+    next referral form is prefilled with it (their name is on User). One row a user, written
+    when they send a referral; it goes with the user."""
+
+    user = ForeignKeyField(User, unique=True, backref="+", on_delete="CASCADE")
+    department = CharField(max_length=100, null=True)
+    phone = CharField(max_length=30, null=True)
+    updated_at = DateTimeField(default=now)

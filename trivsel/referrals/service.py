@@ -4,17 +4,22 @@ import json
 from datetime import date
 from types import MappingProxyType
 
-from peewee import JOIN
+from peewee import JOIN, Case, fn
 
+from trivsel.core.db import now
 from trivsel.core.hookspecs import ReferralSnapshot
-from trivsel.courses.models import Course
+from trivsel.core.users import User
+from trivsel.courses import flow
+from trivsel.courses.models import Citizen, Course
 from trivsel.courses.service import register_inquiry
 from trivsel.privacy.models import Consent
 from trivsel.referrals import notices
-from trivsel.referrals.models import Referral
+from trivsel.referrals.forms import looks_like_cpr
+from trivsel.referrals.models import Referral, ReferrerContact
 from trivsel.referrals.statuses import STATUS_OF_STAGE
 
 CITIZEN_FIELDS = ("name", "phone", "email", "considerations")
+PER_PAGE = 25
 
 
 class SubmissionRefused(ValueError):
@@ -52,6 +57,9 @@ def check(submission, branches, consent_items):
     unknown_fields = set(submission.citizen) - set(CITIZEN_FIELDS)
     if unknown_fields:
         raise SubmissionRefused(f"unknown citizen fields {sorted(unknown_fields)}")
+    reference = submission.case_reference or ""
+    if len(reference) > 40 or looks_like_cpr(reference):
+        raise SubmissionRefused("a case reference longer than 40 characters or like a CPR number")
 
 
 def save(submission, plugin, form_key, user, organisation, submission_key=None):
@@ -64,6 +72,8 @@ def save(submission, plugin, form_key, user, organisation, submission_key=None):
 
     def record(course):
         referral = record_referral(course.id, submission, plugin, form_key, user.id, organisation)
+        if user.role == "partner":
+            remember_contact(user.id, submission)
         notices.referral_received(referral)
 
     return register_inquiry(
@@ -95,6 +105,7 @@ def record_referral(course_id, submission, plugin, form_key, user_id, organisati
         referrer_phone=submission.referrer_phone,
         first_call=submission.first_call,
         extra=json.dumps(submission.extra, default=str) if submission.extra else None,
+        case_reference=(submission.case_reference or "").strip() or None,
         **({"created_at": at} if at else {}),
     )
     for item, given in submission.consents.items():
@@ -109,32 +120,113 @@ def record_referral(course_id, submission, plugin, form_key, user_id, organisati
     return referral
 
 
-def statuses_for(user):
-    """The referrals `user` made, newest first: the referral's number and date, the form,
-    and one of the four statuses (with the first contact's date). Nothing else."""
-    rows = (
+def remember_contact(user_id, submission):
+    """Keep the department and phone the partner user typed, for their next form's prefill
+    (inside the caller's transaction)."""
+    values = {
+        "department": (submission.referrer_department or "").strip()[:100] or None,
+        "phone": (submission.referrer_phone or "").strip()[:30] or None,
+        "updated_at": now(),
+    }
+    updated = ReferrerContact.update(**values).where(ReferrerContact.user == user_id).execute()
+    if not updated:
+        ReferrerContact.create(user=user_id, **values)
+
+
+def prefill_for(user):
+    """The referrer fields a partner user's form starts with: their name (on User) and the
+    department and phone they typed last. Nothing for other roles (a coordinator registers a
+    referral on behalf of whoever called)."""
+    if user.role != "partner":
+        return {}
+    contact = ReferrerContact.get_or_none(ReferrerContact.user == user.id)
+    values = {"referrer_name": user.name}
+    if contact is not None:
+        values["referrer_department"] = contact.department
+        values["referrer_phone"] = contact.phone
+    return {name: value for name, value in values.items() if value}
+
+
+def _page(query, page, per_page):
+    """One page of `query` and whether there is a next one: the database counts and limits
+    (one row more than a page tells whether there is a next page)."""
+    rows = list(query.limit(per_page + 1).offset((page - 1) * per_page))
+    return rows[:per_page], len(rows) > per_page
+
+
+def _reference_matches(q):
+    return fn.LOWER(Referral.case_reference).contains(q.strip().lower())
+
+
+def statuses_for(user, q="", page=1, per_page=PER_PAGE):
+    """The referrals `user` made for their organisation, newest first, one page: the
+    referral's number, their own case reference, the date, the form and one of the four
+    statuses (with the first contact's date). Nothing else. `q` searches their references.
+    Returns (rows, has_more)."""
+    query = (
         Referral.select(
             Referral.id,
             Referral.form,
             Referral.created_at,
+            Referral.case_reference,
             Course.stage,
             Course.first_contact_on,
         )
         .join(Course, JOIN.INNER, on=(Referral.course == Course.id))
-        .where(Referral.referred_by == user.id)
+        .where(
+            (Referral.referred_by == user.id) & (Referral.organisation == user.organisation)
+            if user.organisation
+            else (Referral.referred_by == user.id) & Referral.organisation.is_null()
+        )
         .order_by(Referral.created_at.desc(), Referral.id.desc())
         .dicts()
     )
+    if (q or "").strip():
+        query = query.where(_reference_matches(q))
+    rows, has_more = _page(query, page, per_page)
     return [
         {
             "number": row["id"],
             "form": row["form"],
+            "case_reference": row["case_reference"],
             "sent_on": row["created_at"],
             "status": STATUS_OF_STAGE.get(row["stage"], "received"),
             "first_contact_on": row["first_contact_on"],
         }
         for row in rows
-    ]
+    ], has_more
+
+
+def incoming(q="", page=1, per_page=PER_PAGE):
+    """The coordinator's list of referrals: those waiting for first contact first, then the
+    rest, newest first in each; with the course and citizen's name, the organisation, the
+    referrer, their case reference and who makes the first call. Returns (rows, has_more)."""
+    waiting = Case(None, [(Course.stage == flow.NEW, 0)], 1)
+    query = (
+        Referral.select(Referral, Course, Citizen, User)
+        .join(Course, JOIN.INNER, on=(Referral.course == Course.id), attr="course")
+        .join(Citizen, JOIN.LEFT_OUTER, on=(Course.citizen == Citizen.id), attr="citizen")
+        .switch(Referral)
+        .join(User, JOIN.LEFT_OUTER, on=(Referral.referred_by == User.id), attr="referred_by")
+        .order_by(waiting, Referral.created_at.desc(), Referral.id.desc())
+    )
+    if (q or "").strip():
+        query = query.where(_reference_matches(q))
+    return _page(query, page, per_page)
+
+
+def referred(course_ids):
+    """{course id: (organisation key or None, the referrer's department)} for the courses
+    among `course_ids` that came in as referrals (one query), for the queues' badge."""
+    ids = list(course_ids)
+    if not ids:
+        return {}
+    rows = (
+        Referral.select(Referral.course, Referral.organisation, Referral.referrer_department)
+        .where(Referral.course.in_(ids))
+        .tuples()
+    )
+    return {course: (organisation, department) for course, organisation, department in rows}
 
 
 def referral_of(course_id):
@@ -155,4 +247,5 @@ def referral_of(course_id):
         first_call=referral.first_call,
         extra=MappingProxyType(json.loads(referral.extra) if referral.extra else {}),
         created_at=referral.created_at,
+        case_reference=referral.case_reference,
     )
