@@ -35,6 +35,9 @@ ALLOWED = {
     "courses.step": {"coordinator"},
     "courses.edit_citizen": {"coordinator"},
     "courses.edit_match_facts": {"coordinator"},
+    "courses.correct_dates": {"coordinator"},
+    "courses.edit_conversation": {"coordinator"},
+    "courses.remove_conversation": {"coordinator"},
     "volunteer.home": {"volunteer"},
     "volunteer.answer": {"volunteer"},
     "volunteer.log_conversation": {"volunteer"},
@@ -42,6 +45,8 @@ ALLOWED = {
     "volunteer.ask_supervision": {"volunteer"},
     "volunteer.theme_day_signup": {"volunteer"},
     "volunteer.profile": {"volunteer"},
+    "volunteer.edit_conversation": {"volunteer"},
+    "volunteer.remove_conversation": {"volunteer"},
     "cover.create": {"coordinator"},
     "cover.end": {"coordinator"},
     "corps.index": {"coordinator"},
@@ -165,6 +170,7 @@ def url_args(kit, users):
         "cover_id": 1,
         "message_id": 1,
         "invitation_id": 1,
+        "conversation_id": 1,
         "session_id": 2**31 - 1,  # nobody's: ending it is a 404
         "token": "x" * 43,  # no such calendar feed: 404, for anyone
     }

@@ -45,6 +45,9 @@ ACTIONS = {
     "inquiry": _l("Henvendelse modtaget"),
     "imported": _l("Indlæst fra historik"),
     "erased": _l("Personoplysninger slettet"),
+    "correct_date": _l("Dato rettet"),
+    "correct_conversation": _l("Samtale rettet"),
+    "remove_conversation": _l("Samtale fjernet"),
 }
 
 QUEUES = {
@@ -152,6 +155,33 @@ ACCESS_ACTIONS = {
     "erase": _l("Slettede personoplysninger"),
     "consent": _l("Registrerede samtykke"),
 }
+
+# The screens the access log names (request endpoints), and the areas for any other screen.
+ACCESS_PAGES = {
+    "courses.show": _l("Forløbets side"),
+    "courses.edit_citizen": _l("Kontaktoplysninger"),
+    "courses.step": _l("Et trin på forløbets side"),
+    "volunteer": _l("Den frivilliges forside"),
+    "volunteer.log_conversation": _l("Den frivilliges registrering af samtaler"),
+    "privacy": _l("Databeskyttelse"),
+    "privacy.course": _l("Indsigt og samtykke"),
+    "privacy.export": _l("Download af indsigten"),
+    "privacy.erase": _l("Sletning på borgerens anmodning"),
+    "privacy.record_consent": _l("Indsigt og samtykke"),
+    "privacy.withdraw_consent": _l("Indsigt og samtykke"),
+    "referrals": _l("Henvisning"),
+    "cli": _l("Kommandolinjen"),
+}
+
+
+def access_page(endpoint):
+    """The Danish name of the screen an access was made from: the screen's own, else its
+    area's (a plugin's screens are named by their area, or as "another screen")."""
+    if endpoint in ACCESS_PAGES:
+        return ACCESS_PAGES[endpoint]
+    area = (endpoint or "").split(".", 1)[0]
+    return ACCESS_PAGES.get(area, _l("En anden side i Trivsel"))
+
 
 # The retention policy's rules.
 RETENTION_RULES = {

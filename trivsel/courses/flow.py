@@ -164,3 +164,50 @@ QUEUES = (
     ("overdue", (ACTIVE,)),
     ("awaiting_follow_up", (CLOSED,)),
 )
+
+
+# --- Corrections ------------------------------------------------------------------------------
+
+# The dates the steps record on a course, in the order they must come: the inquiry received,
+# first contact, the intake held, the start (the match meeting), the end (closing, or an intake
+# or withdrawal that ended it) and the follow-up call. A correction keeps that order.
+CORRECTABLE_DATES = (
+    "received_on",
+    "first_contact_on",
+    "intake_held_on",
+    "started_on",
+    "ended_on",
+    "followed_up_on",
+)
+CORRECT_DATE = "correct_date"
+CORRECT_CONVERSATION = "correct_conversation"
+REMOVE_CONVERSATION = "remove_conversation"
+MOVE_MEETING = "move_meeting"  # the detail of a schedule step that moved a standing meeting
+# How long a volunteer may correct or remove a conversation they logged.
+OWN_CONVERSATION_DAYS = 14
+
+
+def date_order_problem(name, value, dates, today):
+    """Why `value` cannot be the course's date `name` (one of CORRECTABLE_DATES), given the
+    course's other `dates` ({name: date or None}): "future", "before" (an earlier step's date
+    lies after it) or "after" (a later step's date lies before it); None when it fits."""
+    if value > today:
+        return "future"
+    index = CORRECTABLE_DATES.index(name)
+    for earlier in CORRECTABLE_DATES[:index]:
+        if dates.get(earlier) and value < dates[earlier]:
+            return "before"
+    for later in CORRECTABLE_DATES[index + 1 :]:
+        if dates.get(later) and value > dates[later]:
+            return "after"
+    return None
+
+
+def may_change_conversation(role, user_id, logged_by_id, logged_at, now):
+    """Whether a user may correct or remove a conversation: a coordinator any, any time; a
+    volunteer only one they logged, for OWN_CONVERSATION_DAYS days after logging it."""
+    if role == "coordinator":
+        return True
+    if role != "volunteer" or logged_by_id is None or logged_by_id != user_id:
+        return False
+    return (now - logged_at).total_seconds() <= OWN_CONVERSATION_DAYS * 24 * 3600

@@ -448,6 +448,32 @@ class ConversationForm(StepForm):
             raise ValidationError(_l("Datoen kan ikke ligge før forløbet startede."))
 
 
+class ConversationCorrectionForm(StepForm):
+    """Correct a conversation's date or where it was held (never what was said)."""
+
+    held_on = date_field(_l("Dato"), typed(), not_in_future)
+    mode = RadioField(_l("Hvor"), choices=choices(labels.MODES), validators=[chosen()])
+    validate_held_on = ConversationForm.validate_held_on
+
+
+class RemoveConversationForm(StepForm):
+    """Remove a conversation logged by mistake (`undo`: right after the one-tap log)."""
+
+    undo = HiddenField()
+
+
+def date_correction_form(course, dates, **kwargs):
+    """A form with a date field for each of `dates` ({column: label}: the course's
+    correctable dates, in the flow's order), filled from the request when posted."""
+
+    class DateCorrectionForm(StepForm):
+        pass
+
+    for name, label in dates.items():
+        setattr(DateCorrectionForm, name, date_field(label, typed(), not_in_future))
+    return DateCorrectionForm(course=course, **kwargs)
+
+
 class AnswerProposalForm(StepForm):
     answer = RadioField(
         _l("Dit svar"),

@@ -133,10 +133,15 @@ class Conversation(BaseModel):
 
 
 class CourseEvent(BaseModel):
-    """A step taken on a course: its timeline. Holds no personal data."""
+    """A step taken on a course: its timeline. Holds no personal data.
+
+    A correction (a date, a conversation) or a moved meeting keeps what changed from what in
+    `detail`: JSON of codes and ISO dates (never words, so the timeline reads in the reader's
+    language; see `trivsel.courses.corrections.describe`)."""
 
     course = ForeignKeyField(Course, backref="events", on_delete="CASCADE")
     at = DateTimeField(default=now)
     actor = ForeignKeyField(User, null=True, on_delete="SET NULL")
     action = CharField(max_length=30)
     stage = CharField(max_length=30)
+    detail = TextField(null=True)

@@ -163,3 +163,19 @@ def volunteer_home(volunteer):
         "courses": courses,
         "ended": ended,
     }
+
+
+def conversations_of(course, logged_by=None, since=None):
+    """The course's conversations, newest first, with who logged them; only those `logged_by`
+    that user and logged at or after `since`, when given."""
+    logger = User.alias("logged_by_user")
+    query = (
+        Conversation.select(Conversation, logger)
+        .join(logger, JOIN.LEFT_OUTER, on=(Conversation.logged_by == logger.id), attr="logged_by")
+        .where(Conversation.course == course.id)
+    )
+    if logged_by is not None:
+        query = query.where(Conversation.logged_by == logged_by)
+    if since is not None:
+        query = query.where(Conversation.logged_at >= since)
+    return list(query.order_by(Conversation.held_on.desc(), Conversation.id.desc()))

@@ -84,12 +84,12 @@ def save_match_facts(course, version, match_facts, postcode):
 
 def log_conversation(course, volunteer_id, held_on, mode, submission_key=None):
     """One conversation on a running course. The same `submission_key` twice (a double tap)
-    logs it once. Returns True when this call logged it."""
+    logs it once. Returns the conversation when this call logged it, else False."""
     if course.stage != flow.ACTIVE:
         raise NotActive()
     try:
         with database.atomic():
-            Conversation.create(
+            conversation = Conversation.create(
                 course=course.id,
                 held_on=held_on,
                 mode=mode,
@@ -100,7 +100,7 @@ def log_conversation(course, volunteer_id, held_on, mode, submission_key=None):
         if not submission_key:
             raise
         return False
-    return True
+    return conversation
 
 
 def flag_ready_to_close(course, flag, today=None):

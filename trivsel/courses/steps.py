@@ -5,6 +5,7 @@ anything else that takes a step: a command, a plugin, a notification). Each take
 values, never a form, and raises `flow.StepRefused` or `Conflict` having changed nothing.
 """
 
+import json
 from dataclasses import dataclass, fields
 from datetime import timedelta
 
@@ -41,13 +42,15 @@ class ProposalRefused(Exception):
     reasons: tuple
 
 
-def take_step(course, action, actor, version, changes=None, after=None, **facts):
+def take_step(course, action, actor, version, changes=None, after=None, detail=None, **facts):
     """Move `course` by `action`, saving `changes` to its columns. When that changes the
     status the referrer of a referred course sees, they are told in the same transaction.
 
     :param version: the course version the user's form was shown with.
     :param after: called with the updated course inside the same transaction (to save rows
         that belong to the step, such as a proposal, and queue the messages it causes).
+    :param detail: what the step changed from what, for the timeline (a dict of codes and
+        ISO dates, stored as JSON on the event).
     :param facts: passed to `flow.next_stage` (outcome, citizen_yes, volunteer_yes,
         scheduled).
     :raises flow.StepRefused: the step is not allowed from the course's stage.
@@ -57,7 +60,13 @@ def take_step(course, action, actor, version, changes=None, after=None, **facts)
     new_stage = flow.next_stage(old_stage, action, **facts)
     with database.atomic():
         _save(course, version, stage=new_stage, **(changes or {}))
-        CourseEvent.create(course=course.id, actor=actor, action=action, stage=new_stage)
+        CourseEvent.create(
+            course=course.id,
+            actor=actor,
+            action=action,
+            stage=new_stage,
+            detail=json.dumps(detail) if detail else None,
+        )
         updated = Course.get_by_id(course.id)
         if after is not None:
             after(updated)
@@ -109,9 +118,23 @@ def first_contact(course, actor, version, contacted_on):
     return take_step(course, flow.FIRST_CONTACT, actor, version, changes)
 
 
+def meeting_detail(standing, starts_at=None):
+    """The timeline's detail of a move (`starts_at` given) or cancellation of the meeting that
+    stands (an Appointment, or None): the time it had, and the new one."""
+    if standing is None:
+        return None
+    detail = {"was": standing.starts_at.isoformat(timespec="minutes")}
+    if starts_at is not None:
+        if starts_at == standing.starts_at:
+            return None  # the same time again (perhaps another place): not a move in time
+        detail["now"] = starts_at.isoformat(timespec="minutes")
+    return detail
+
+
 def schedule_intake(course, actor, version, scheduled_at, place=None, at_home=False):
     """Schedule the intake, or move it: its appointment (same UID, next SEQUENCE) and the
     invitation to the coordinators who scheduled and moved it."""
+    standing = appointments.live(INTAKE, course_id=course.id)
 
     def save_appointment(updated):
         appointments.schedule(
@@ -131,11 +154,13 @@ def schedule_intake(course, actor, version, scheduled_at, place=None, at_home=Fa
         version,
         {"intake_scheduled_at": scheduled_at},
         save_appointment,
+        detail=meeting_detail(standing, scheduled_at),
     )
 
 
 def cancel_intake(course, actor, version):
     """The intake is off: back to "contact made", and a cancellation to whoever was invited."""
+    standing = appointments.live(INTAKE, course_id=course.id)
 
     def cancel_appointment(updated):
         appointments.cancel_course_meetings(updated.id, kinds=(INTAKE,))
@@ -147,6 +172,7 @@ def cancel_intake(course, actor, version):
         version,
         {"intake_scheduled_at": None},
         cancel_appointment,
+        detail=meeting_detail(standing),
     )
 
 
@@ -253,6 +279,7 @@ def schedule_match_meeting(course, actor, version, starts_at, place=None, at_hom
     proposal = _accepted_proposal(course)
     if proposal is None:  # only in a stage the flow refuses anyway
         raise flow.StepRefused(flow.SCHEDULE_MATCH_MEETING, course.stage)
+    standing = appointments.live(MATCH_MEETING, course_id=course.id, proposal_id=proposal.id)
 
     def save_appointment(updated):
         appointments.schedule(
@@ -266,7 +293,14 @@ def schedule_match_meeting(course, actor, version, starts_at, place=None, at_hom
             proposal_id=proposal.id,
         )
 
-    return take_step(course, flow.SCHEDULE_MATCH_MEETING, actor, version, after=save_appointment)
+    return take_step(
+        course,
+        flow.SCHEDULE_MATCH_MEETING,
+        actor,
+        version,
+        after=save_appointment,
+        detail=meeting_detail(standing, starts_at),
+    )
 
 
 def cancel_match_meeting(course, actor, version):
@@ -285,6 +319,7 @@ def cancel_match_meeting(course, actor, version):
         actor,
         version,
         after=cancel_appointment,
+        detail=meeting_detail(standing),
         scheduled=standing is not None,
     )
 

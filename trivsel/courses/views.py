@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trivsel.calendar import appointments
@@ -14,8 +15,16 @@ from trivsel.core.auth import allow
 from trivsel.core.plugins import get_plugins
 from trivsel.core.rendering import is_partial, render
 from trivsel.corps import service as corps
-from trivsel.courses import flow, queries, service, steps
-from trivsel.courses.forms import STEP_FORMS, CitizenForm, InquiryForm, MatchFactsForm
+from trivsel.courses import corrections, flow, queries, service, steps
+from trivsel.courses.forms import (
+    STEP_FORMS,
+    CitizenForm,
+    ConversationCorrectionForm,
+    InquiryForm,
+    MatchFactsForm,
+    RemoveConversationForm,
+    date_correction_form,
+)
 from trivsel.courses.messages import conflict_message, proposal_refused_message, refusal_message
 from trivsel.directory import service as directory
 from trivsel.privacy import access_log, consent
@@ -27,6 +36,13 @@ bp = Blueprint("courses", __name__)
 # The step that schedules a meeting, and the appointment kind whose time and place it shows.
 SCHEDULES = {flow.SCHEDULE_INTAKE: INTAKE, flow.SCHEDULE_MATCH_MEETING: MATCH_MEETING}
 TIME_FIELDS = {flow.SCHEDULE_INTAKE: "scheduled_at", flow.SCHEDULE_MATCH_MEETING: "starts_at"}
+# The steps that schedule or cancel a meeting, and the appointment kind they concern.
+MEETING_KINDS = {**SCHEDULES, flow.CANCEL_INTAKE: INTAKE, flow.CANCEL_MATCH_MEETING: MATCH_MEETING}
+# What the scheduling step is called when the meeting is booked already: it moves it.
+MOVE_LABELS = {
+    flow.SCHEDULE_INTAKE: _l("Flyt startsamtale"),
+    flow.SCHEDULE_MATCH_MEETING: _l("Flyt matchmøde"),
+}
 
 
 def make_step_form(action, course, submitted=False, suggestions=None, meetings=None):
@@ -54,6 +70,9 @@ def make_step_form(action, course, submitted=False, suggestions=None, meetings=N
                 kwargs[TIME_FIELDS[action]] = standing.starts_at
                 kwargs["place"] = standing.place
                 kwargs["at_home"] = standing.at_home
+            elif action == flow.SCHEDULE_INTAKE and course.stage == flow.INTAKE_SCHEDULED:
+                # Booked before the calendar kept appointments: the course has the time.
+                kwargs["scheduled_at"] = course.intake_scheduled_at
     form = STEP_FORMS[action](prefix=action, **kwargs)
     if not submitted:
         for field in form:
@@ -127,6 +146,11 @@ def render_course(course, forms=None, message=None, status=200):
         withdrawn_consents=withdrawn,
         meetings=meetings,
         meeting_place=appointments.place_text,
+        conversations=queries.conversations_of(course),
+        describe=corrections.describe,
+        meeting_kinds=MEETING_KINDS,
+        move_labels=MOVE_LABELS,
+        correctable_dates=corrections.correctable_dates(course),
     )
 
 
@@ -325,3 +349,140 @@ def edit_match_facts(course_id):
 def _match_facts_page(form, course, status):
     title = _("Oplysninger til matchet")
     return render("courses/edit.html", title=title, form=form, course=course, status=status)
+
+
+# --- Corrections ---------------------------------------------------------------------------
+
+
+@bp.route("/courses/<int:course_id>/dates", methods=["GET", "POST"])
+@allow("coordinator")
+def correct_dates(course_id):
+    """Correct the dates the steps recorded (received, first contact, intake, start, end,
+    follow-up): each change an event on the timeline, the statistics following at once."""
+    course = _load(course_id)
+    names = corrections.correctable_dates(course)
+    dates = {name: corrections.DATE_LABELS[name] for name in names}
+    if request.method == "GET":
+        values = {name: getattr(course, name) for name in names}
+        form = date_correction_form(course, dates, formdata=None, version=course.version, **values)
+    else:
+        form = date_correction_form(course, dates)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            new_dates = {name: form[name].data for name in names}
+            try:
+                corrections.correct_dates(course, current_user.id, form.version.data, new_dates)
+            except corrections.CorrectionRefused as refused:
+                form[refused.field].errors.append(corrections.correction_message(refused))
+            except steps.Conflict:
+                form.version.data = _load(course_id).version
+                form.form_errors.append(conflict_message())
+                status = 409
+            else:
+                flash(_("Datoerne er gemt."), "success")
+                return redirect(url_for("courses.show", course_id=course_id), 303)
+    return render(
+        "courses/edit.html",
+        title=_("Ret datoer"),
+        form=form,
+        course=course,
+        intro=_("Rettelserne står på forløbets tidslinje med dato, og hvem der rettede."),
+        status=status,
+    )
+
+
+def _course_conversation(course_id, conversation_id):
+    conversation, course = corrections.course_of(conversation_id)
+    if conversation is None or course.id != course_id:
+        abort(404)
+    return conversation, _load(course_id)
+
+
+@bp.route("/courses/<int:course_id>/conversations/<int:conversation_id>", methods=["GET", "POST"])
+@allow("coordinator")
+def edit_conversation(course_id, conversation_id):
+    """The coordinator corrects any conversation's date or form, at any time."""
+    conversation, course = _course_conversation(course_id, conversation_id)
+    back = url_for("courses.show", course_id=course_id)
+    remove_url = url_for(
+        "courses.remove_conversation", course_id=course_id, conversation_id=conversation.id
+    )
+    return conversation_page(conversation, course, back, remove_url)
+
+
+@bp.route("/courses/<int:course_id>/conversations/<int:conversation_id>/remove", methods=["POST"])
+@allow("coordinator")
+def remove_conversation(course_id, conversation_id):
+    conversation, course = _course_conversation(course_id, conversation_id)
+    form = RemoveConversationForm(course=course)
+    back = url_for("courses.show", course_id=course_id)
+    if form.validate():
+        try:
+            corrections.remove_conversation(conversation, course, current_user, form.version.data)
+        except steps.Conflict:
+            return render_course(_load(course_id), message=conflict_message(), status=409)
+        flash(_("Samtalen er fjernet."), "success")
+        return redirect(back, 303)
+    return render_course(course, message=_("Samtalen er ikke fjernet. Prøv igen."), status=422)
+
+
+def conversation_page(conversation, course, back, remove_url):
+    """Correct a conversation (shared by the coordinator's and the volunteer's pages): the
+    form, and on a valid post the correction; back to `back` when saved."""
+    if request.method == "GET":
+        form = ConversationCorrectionForm(
+            formdata=None,
+            course=course,
+            version=course.version,
+            held_on=conversation.held_on,
+            mode=conversation.mode,
+        )
+    else:
+        form = ConversationCorrectionForm(course=course)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            try:
+                corrections.correct_conversation(
+                    conversation,
+                    course,
+                    current_user,
+                    form.version.data,
+                    form.held_on.data,
+                    form.mode.data,
+                )
+            except corrections.NotAllowed:
+                abort(403, conversation_refusal(conversation))
+            except corrections.CorrectionRefused as refused:
+                form.held_on.errors.append(corrections.correction_message(refused))
+            except steps.Conflict:
+                form.version.data = _load(course.id).version
+                form.form_errors.append(conflict_message())
+                status = 409
+            else:
+                flash(_("Samtalen er rettet."), "success")
+                return redirect(back, 303)
+    return render(
+        "courses/conversation.html",
+        form=form,
+        course=course,
+        conversation=conversation,
+        back=back,
+        remove_url=remove_url,
+        remove_version=course.version,
+        status=status,
+    )
+
+
+def conversation_refusal(conversation):
+    """Why the current user may not change the conversation, in Danish."""
+    if conversation.logged_by_id != current_user.id:
+        return _("Samtalen er registreret af en anden. Du kan kun rette dine egne samtaler.")
+    return _(
+        "Samtalen blev registreret for mere end %(days)s dage siden. Bed koordinatoren om at "
+        "rette den.",
+        days=flow.OWN_CONVERSATION_DAYS,
+    )

@@ -1,8 +1,9 @@
 """The volunteer's own view, phone first: proposals to answer, courses, conversations."""
 
 import secrets
+from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,11 +14,12 @@ from trivsel.core.rendering import is_partial, render
 from trivsel.core.templating import danish_date
 from trivsel.corps import service as corps
 from trivsel.corps.forms import ApplicationForm
-from trivsel.courses import flow, queries, service, steps
+from trivsel.courses import corrections, flow, queries, service, steps
 from trivsel.courses.flow import ProposalStatus
-from trivsel.courses.forms import AnswerProposalForm, ConversationForm
+from trivsel.courses.forms import AnswerProposalForm, ConversationForm, RemoveConversationForm
 from trivsel.courses.messages import conflict_message, refusal_message
-from trivsel.courses.models import Proposal
+from trivsel.courses.models import Conversation, Proposal
+from trivsel.courses.views import conversation_page, conversation_refusal
 from trivsel.privacy import access_log
 from trivsel.supervision import service as supervision
 from trivsel.supervision.models import ThemeDay
@@ -33,7 +35,23 @@ def _own_course(course_id):
     return course
 
 
-def _home(status=200, answer_forms=None, conversation_forms=None, message=None):
+# The session key of the conversation the next page offers to undo (the page without htmx).
+UNDO_KEY = "undo_conversation"
+
+
+def _undoable(conversation_id):
+    """The conversation just logged, when the current volunteer may still undo it."""
+    if conversation_id is None:
+        return None
+    conversation = Conversation.get_or_none(Conversation.id == conversation_id)
+    if conversation is None or conversation.logged_by_id != current_user.id:
+        return None
+    if now() - conversation.logged_at > corrections.UNDO_WINDOW:
+        return None
+    return conversation
+
+
+def _home(status=200, answer_forms=None, conversation_forms=None, message=None, undo=None):
     data = queries.volunteer_home(current_user)
     # The active courses show the citizen's name and phone, the proposals their goals.
     shown = [c.id for c in data["courses"] if c.citizen_id]
@@ -55,6 +73,8 @@ def _home(status=200, answer_forms=None, conversation_forms=None, message=None):
         my_agenda=agenda,
         theme_days=supervision.theme_days(volunteer_id=current_user.id),
         requested=supervision.open_request_course_ids(current_user.id),
+        undo=undo,
+        undo_version={c.id: c.version for c in data["courses"]},
         **data,
     )
 
@@ -62,7 +82,7 @@ def _home(status=200, answer_forms=None, conversation_forms=None, message=None):
 @bp.route("/")
 @allow("volunteer")
 def home():
-    return _home()
+    return _home(undo=_undoable(session.pop(UNDO_KEY, None)))
 
 
 @bp.route("/proposals/<int:proposal_id>/answer", methods=["POST"])
@@ -101,7 +121,9 @@ def log_conversation(course_id):
         )
         if course.stage == flow.ACTIVE and course.citizen_id:
             access_log.log_access("view", course.id)
-        return render("volunteer/conversation.html", form=form, course=course)
+        return render(
+            "volunteer/conversation.html", form=form, course=course, recent=_recent(course)
+        )
     form = ConversationForm(course=course)
     if course.stage != flow.ACTIVE:
         return _home(
@@ -109,25 +131,83 @@ def log_conversation(course_id):
         )
     if not form.validate():
         if request.form.get("from") == "form":
-            return render("volunteer/conversation.html", form=form, course=course, status=422)
+            return render(
+                "volunteer/conversation.html",
+                form=form,
+                course=course,
+                recent=_recent(course),
+                status=422,
+            )
         return _home(status=422, conversation_forms={course.id: form})
     # The same form sent twice (a double tap) is logged once.
-    service.log_conversation(
-        course,
-        current_user.id,
-        form.held_on.data,
-        form.mode.data,
-        submission_key=form.submission_key.data or None,
+    key = form.submission_key.data or None
+    logged = service.log_conversation(
+        course, current_user.id, form.held_on.data, form.mode.data, submission_key=key
     )
+    if not logged and key:
+        logged = Conversation.get_or_none(Conversation.submission_key == key)
     message = _(
         "Samtalen er registreret: %(day)s, %(mode)s.",
         day=danish_date(form.held_on.data),
         mode=labels.MODES[form.mode.data],
     )
     flash(message, "success")
+    undo = _undoable(logged.id) if logged else None
     if is_partial():
-        return _home()
+        return _home(undo=undo)
+    if undo is not None:
+        session[UNDO_KEY] = undo.id  # the home page offers the undo, as a plain form
     return redirect(url_for("volunteer.home"), 303)
+
+
+def _recent(course):
+    """My conversations on the course I may still correct (logged in the last 14 days)."""
+    since = now() - timedelta(days=flow.OWN_CONVERSATION_DAYS)
+    return queries.conversations_of(course, logged_by=current_user.id, since=since)
+
+
+def _own_conversation(conversation_id):
+    """A conversation the current volunteer may correct or remove, or a clear refusal."""
+    conversation = Conversation.get_or_none(Conversation.id == conversation_id)
+    if conversation is None:
+        abort(404)
+    try:
+        corrections.check_may_change(conversation, current_user)
+    except corrections.NotAllowed:
+        abort(403, conversation_refusal(conversation))
+    return conversation, queries.course_detail(conversation.course_id)
+
+
+@bp.route("/conversations/<int:conversation_id>", methods=["GET", "POST"])
+@allow("volunteer")
+def edit_conversation(conversation_id):
+    """Correct my conversation's date or form, for 14 days after I logged it."""
+    conversation, course = _own_conversation(conversation_id)
+    remove_url = url_for("volunteer.remove_conversation", conversation_id=conversation.id)
+    return conversation_page(conversation, course, url_for("volunteer.home"), remove_url)
+
+
+@bp.route("/conversations/<int:conversation_id>/remove", methods=["POST"])
+@allow("volunteer")
+def remove_conversation(conversation_id):
+    """Remove my conversation logged by mistake (also the undo right after a one-tap log)."""
+    conversation, course = _own_conversation(conversation_id)
+    form = RemoveConversationForm(course=course)
+    undo = form.undo.data == "yes"
+    if not form.validate():
+        return _home(status=422, message=_("Samtalen er ikke fjernet. Prøv igen."))
+    try:
+        corrections.remove_conversation(
+            conversation, course, current_user, form.version.data, undo=undo
+        )
+    except steps.Conflict:
+        return _home(status=409, message=conflict_message())
+    if undo:
+        message = _("Fortrudt: samtalen %(day)s er fjernet.", day=danish_date(conversation.held_on))
+        flash(message, "success")
+    else:
+        flash(_("Samtalen %(day)s er fjernet.", day=danish_date(conversation.held_on)), "success")
+    return _after_action()
 
 
 def _after_action():
