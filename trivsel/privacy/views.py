@@ -49,7 +49,6 @@ def _subject_page(course, consent_form=None, withdraw_forms=None, status=200):
         consents=consents,
         consent_form=consent_form or ConsentForm(formdata=None),
         withdraw_forms=forms,
-        access_log=access_log.access_log_for(course.id),
         due=due,
     )
 
@@ -83,6 +82,8 @@ def course(course_id):
 def export(course_id):
     course = _course(course_id)
     access_log.log_access("export", course.id)  # first, so the download lists itself too
+    # Each value as a fact: its Danish name and reading beside the value stored (see
+    # trivsel.privacy.subject_access).
     body = json.dumps(subject_access.subject_access(course.id), ensure_ascii=False, indent=2)
     response = make_response(body + "\n")
     response.mimetype = "application/json"
