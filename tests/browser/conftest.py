@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSWORD, make_profile, make_user
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-4.14.1.min.js"
@@ -99,7 +100,14 @@ def login(page, base_url, email, password=PASSWORD):
 
 
 def logout(page):
-    page.get_by_role("button", name="Log ud").click()
+    log_out = page.get_by_role("button", name="Log ud")
+    # On a phone "Log ud" is in the folded menu: open it (its button, or the link it is
+    # before the script has run).
+    toggle = page.locator(".top .menu-toggle:visible")
+    expect(log_out.or_(toggle).first).to_be_visible()
+    if not log_out.is_visible():
+        toggle.first.click()
+    log_out.click()
     page.wait_for_url("**/login")
 
 

@@ -67,6 +67,7 @@ def test_one_course_from_inquiry_to_follow_up(page, live_server, people):
     expect(page).to_have_url(f"{base}/dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text("Overblik")
     menu = page.get_by_role("navigation", name="Hovedmenu")
+    menu.get_by_role("button", name="Forløb").click()  # the coordinator's menu is grouped
     menu.get_by_role("link", name="Ny henvendelse").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ny henvendelse")
     page.get_by_role("radio", name="Telefon").check()

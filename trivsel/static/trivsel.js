@@ -1,6 +1,16 @@
-// Trivsel's few lines of browser code: htmx settings, CSRF renewal and error messages.
+// Trivsel's few lines of browser code: htmx settings, CSRF renewal, error messages and the menu.
 (function () {
   "use strict";
+
+  // The page works without script; with it, the menu's buttons take over (see setUpMenu).
+  document.documentElement.classList.add("js");
+
+  // The print version's "Udskriv" button (the CSP allows no inline script).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("button[data-print]")) {
+      window.print();
+    }
+  });
 
   // Swap validation (422) and conflict (409) fragments: they hold the user's input and
   // the message. Other errors are shown as a message, leaving the page as it is.
@@ -70,5 +80,104 @@
     p.setAttribute("role", "alert");
     p.textContent = text;
     showMessage(p.outerHTML);
+  });
+
+  // The menu. On a phone it folds away behind a button (without script, a link to
+  // #main-menu opens it); a group of items opens below its own button. Escape closes what
+  // is open, a click elsewhere closes a group.
+  function setExpanded(button, open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    const header = button.closest(".top");
+    if (button.classList.contains("menu-toggle") && header) {
+      header.classList.toggle("menu-open", open);
+    }
+  }
+
+  function openGroups(except) {
+    return Array.from(
+      document.querySelectorAll('.menu-group-toggle[aria-expanded="true"]')
+    ).filter(function (button) {
+      return button !== except;
+    });
+  }
+
+  // Folded filters (<details data-open-wide>) open by themselves on a wide screen.
+  function openOnWideScreens(root) {
+    if (!root.querySelectorAll || !window.matchMedia("(min-width: 48rem)").matches) {
+      return;
+    }
+    root.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+
+  function setUpMenu(root) {
+    const button = root.querySelector && root.querySelector("button.menu-toggle[hidden]");
+    const link = root.querySelector && root.querySelector("a[data-menu-link]");
+    if (button && link) {
+      link.remove();
+      button.hidden = false;
+      // An address that ends in #main-menu (the link's, without script) shows it open.
+      setExpanded(button, window.location.hash === "#main-menu");
+    }
+  }
+
+  htmx.onLoad(function (root) {
+    setUpMenu(root);
+    openOnWideScreens(root);
+  });
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest) {
+      return;
+    }
+    const button = event.target.closest(".menu-toggle, .menu-group-toggle");
+    if (button && button.tagName === "BUTTON") {
+      const open = button.getAttribute("aria-expanded") !== "true";
+      if (button.classList.contains("menu-group-toggle")) {
+        openGroups(button).forEach(function (other) {
+          setExpanded(other, false);
+        });
+      }
+      setExpanded(button, open);
+      return;
+    }
+    if (!event.target.closest(".menu-group")) {
+      openGroups(null).forEach(function (other) {
+        setExpanded(other, false);
+      });
+    }
+  });
+
+  document.addEventListener("focusout", function (event) {
+    // Tabbing on past a group's last item closes the group.
+    const group = event.target.closest && event.target.closest(".menu-group");
+    if (group && event.relatedTarget && !group.contains(event.relatedTarget)) {
+      const button = group.querySelector(".menu-group-toggle");
+      if (button) {
+        setExpanded(button, false);
+      }
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    const group = openGroups(null);
+    if (group.length) {
+      group.forEach(function (button) {
+        setExpanded(button, false);
+      });
+      if (group[0].parentElement.contains(document.activeElement)) {
+        group[0].focus();
+      }
+      return;
+    }
+    const toggle = document.querySelector('button.menu-toggle[aria-expanded="true"]');
+    if (toggle) {
+      setExpanded(toggle, false);
+      toggle.focus();
+    }
   });
 })();
