@@ -122,3 +122,53 @@ def test_requests_hand_their_connection_back_to_the_pool(app, client):
     for _ in range(3):
         assert client.get("/login").status_code == 200
     assert len(database.obj._connections) == 1  # one connection, handed back and reused
+
+
+STATISTICS_INDEXES = {
+    ("course", "started_on"),
+    ("course", "ended_on"),
+    ("course", "followed_up_on"),
+    ("course", "received_on"),
+    ("conversation", "held_on"),
+    ("offer_link", "linked_on"),
+}
+STATISTICS_COMPOSITE_INDEXES = {("conversation", ("course_id", "held_on"))}
+
+
+def test_the_dates_the_statistics_filter_on_are_indexed_after_migrate(app):
+    indexed = {
+        (table, index.columns[0])
+        for table in database.get_tables()
+        for index in database.get_indexes(table)
+        if len(index.columns) == 1
+    }
+    assert indexed >= STATISTICS_INDEXES, STATISTICS_INDEXES - indexed
+    composite = {
+        (table, tuple(index.columns))
+        for table in database.get_tables()
+        for index in database.get_indexes(table)
+    }
+    assert composite >= STATISTICS_COMPOSITE_INDEXES
+
+
+def test_a_migrate_that_applied_something_refreshes_the_planner_statistics(app):
+    runner = migration_runner()
+    last = [m.name for m in runner.status() if m.applied][-1]
+    runner.down(last)
+    if db.is_sqlite():
+        database.execute_sql("DROP TABLE IF EXISTS sqlite_stat1")
+    else:
+        database.execute_sql("SELECT pg_stat_reset()")
+    with app.app_context():
+        _, applied = migrate()
+    assert applied == [last]
+    if db.is_sqlite():
+        assert database.execute_sql(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+        ).fetchone() == (1,)
+    else:
+        (analyzed,) = database.execute_sql(
+            "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'course'"
+            " AND last_analyze IS NOT NULL"
+        ).fetchone()
+        assert analyzed == 1

@@ -253,3 +253,20 @@ def test_a_correction_of_the_data_moves_the_figures(app, goals):
     offers = dict((key, per_year) for key, _label, per_year in report.bridging_offers)
     assert by_label(offers["main"][Y2013])["Ældresagen – Computerundervisning"] == [3, 2, 2, 100]
     assert listed[0][2] == "73 % af borgerne (8 af 11); gennemsnit 11,9"
+
+
+def test_the_page_shows_the_most_linked_offers_and_the_downloads_every_offer(
+    goals, coordinator, monkeypatch
+):
+    from trivsel.statistics import presentation
+
+    monkeypatch.setattr(presentation, "OFFER_ROWS", 1)
+    html = statistics_page(coordinator)
+    offers = Tables(html).tables["bridging-offers-main"]["rows"]
+    computer, walk = goals["computer"].id, goals["walk"].id
+    assert list(offers) == [f"2013-01-01/{computer}"]  # 3 links against the walk's 2
+    left_off = html.split('id="bridging-offers-main-left-off"')[1].split("</p>")[0]
+    assert "2013: 1 tilbud mere" in left_off and "annual.xlsx" in left_off
+    response = coordinator.get("/statistics/annual-data.csv?year_start=01-01")
+    data = response.get_data(as_text=True)
+    assert f"2013-01-01/{walk}" in data and f"2013-01-01/{computer}" in data

@@ -458,3 +458,18 @@ def test_an_upload_too_large_is_refused_in_danish(youth, coordinator, app):
 def test_uploads_are_limited_to_the_import_limit_and_a_margin(app):
     assert app.config["IMPORT_MAX_BYTES"] == 20 * 1024 * 1024
     assert app.config["MAX_CONTENT_LENGTH"] == 21 * 1024 * 1024
+
+
+@pytest.mark.parametrize("locale", ["da", "en"])
+def test_whole_numbers_are_formatted_as_babel_formats_them(app, locale):
+    """presentation.number's shortcut for whole numbers writes format_decimal's text."""
+    from babel.numbers import format_decimal
+    from flask_babel import force_locale
+
+    from trivsel.statistics import presentation
+
+    with app.test_request_context(), force_locale(locale):
+        for value in (0, 7, -7, 999, 1000, -1234, 12345, 1234567, -98765432):
+            expected = format_decimal(value, format="#,##0", locale=locale)
+            assert presentation.number(value) == expected, (locale, value)
+        assert presentation.number(2.25, 1) == format_decimal(2.25, format="#,##0.0", locale=locale)

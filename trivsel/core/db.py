@@ -138,7 +138,22 @@ def migration_runner():
 def migrate():
     """Create or upgrade the schema. Returns (was_new, applied migration names)."""
     runner = migration_runner()
-    was_new = not runner.applied() and not database.get_tables()
+    # SQLite's own tables (sqlite_stat1, left by ANALYZE) do not make a database old.
+    tables = [name for name in database.get_tables() if not name.startswith("sqlite_")]
+    was_new = not runner.applied() and not tables
     with database.connection_context():
         applied = runner.up()
+        if applied:
+            analyze()
     return was_new, applied
+
+
+def analyze():
+    """Refresh the query planner's statistics (row counts, index selectivity), after a change
+    that may alter which plan is best: migrations that applied something, a history import.
+    Cheap on an empty database; on a large one a matter of seconds."""
+    if is_sqlite():
+        database.execute_sql("ANALYZE")
+        database.execute_sql("PRAGMA optimize")
+    else:
+        database.execute_sql("ANALYZE")

@@ -77,19 +77,19 @@ class Course(BaseModel):
 
     # The course itself (forløb)
     volunteer = ForeignKeyField(User, null=True, backref="courses", on_delete="RESTRICT")
-    started_on = DateField(null=True)
+    started_on = DateField(null=True, index=True)
     frequency = CharField(max_length=20, null=True)
     expected_end_on = DateField(null=True)
     ready_to_close_on = DateField(null=True)  # the volunteer flagged it for the group meeting
 
     # Closing (afslutning) and withdrawal
-    ended_on = DateField(null=True)
+    ended_on = DateField(null=True, index=True)
     goals_met = CharField(max_length=10, null=True)  # yes, partly, no
     needs_more_support = BooleanField(null=True)
     follow_on_offers = TextField(null=True)  # free text until the directory of offers exists
 
     # Follow-up call (opfølgning)
-    followed_up_on = DateField(null=True)
+    followed_up_on = DateField(null=True, index=True)
     felt_heard = BooleanField(null=True)
     quality_of_life = CharField(max_length=10, null=True)  # better, same, worse
     follow_on_contact = BooleanField(null=True)
@@ -130,6 +130,10 @@ class Conversation(BaseModel):
     logged_at = DateTimeField(default=now)
     # A key sent with the form, so a double tap logs one conversation, not two.
     submission_key = CharField(max_length=64, null=True, unique=True)
+
+    class Meta:
+        # A course's conversations in a project year (the statistics' goal of 1-10 a year).
+        indexes = ((("course", "held_on"), False),)
 
 
 class CourseEvent(BaseModel):

@@ -60,7 +60,7 @@ class OfferLink(BaseModel):
 
     course = ForeignKeyField(Course, backref="offer_links", on_delete="CASCADE")
     offer = ForeignKeyField(Offer, backref="links", on_delete="RESTRICT")
-    linked_on = DateField()
+    linked_on = DateField(index=True)
     went = BooleanField(null=True)  # None until the follow-up call
 
     class Meta:

@@ -11,7 +11,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from trivsel.core.db import database, now
+from trivsel.core.db import analyze, database, now
 from trivsel.core.numbers import parse_int
 from trivsel.core.spreadsheets import starts_like_a_formula
 from trivsel.courses import flow
@@ -352,6 +352,7 @@ def import_history(tables, branch_keys):
             conversations.insert(held)
             result.courses += sum(1 for ref in refs if inquiries[ref].course)
             result.conversations += len(held)
+    analyze()  # thousands of rows at once: the planner's statistics are out of date
     result.inquiries = len(new)
     return result
 

@@ -1,10 +1,11 @@
 """The report as the page shows it: numbers formatted, the table rows, the charts' bars."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_group_symbol, get_minus_sign_symbol
 from flask import current_app
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -79,6 +80,7 @@ class BridgingTable:
     branch_label: str
     heading: str  # the first column's heading
     years: list  # [(start, [bridging.Bridged])], oldest first
+    left_off: dict = field(default_factory=dict)  # {start: offers not shown}, see OFFER_ROWS
 
     def rows(self):
         """[(start, key, label, {column: value})]: the table flat, for a download."""
@@ -89,9 +91,16 @@ class BridgingTable:
         ]
 
 
-def bridging_tables(report):
+# The page (and its print version and PDF) shows a year's most linked offers, this many; the
+# downloads (CSV, XLSX) hold every offer. Thousands of offers a year made a page of megabytes.
+OFFER_ROWS = 25
+
+
+def bridging_tables(report, offer_rows=None):
     """[BridgingTable]: per branch (as report.tables), by offer and by category; a branch
-    without any link is left out."""
+    without any link is left out. With `offer_rows`, each year of a table by offer keeps only
+    its `offer_rows` most linked offers (in the table's order), the rest counted in
+    left_off."""
     tables = []
     for kind, title, heading, source in (
         ("offers", _l("Brobygning pr. tilbud"), _l("Tilbud"), report.bridging_offers),
@@ -99,23 +108,44 @@ def bridging_tables(report):
     ):
         for key, label, per_year in source:
             years = [(year, per_year[year]) for year in report.years if year in per_year]
+            left_off = {}
+            if kind == "offers" and offer_rows is not None:
+                years, left_off = _most_linked(years, offer_rows)
             if years:
                 tables.append(
-                    BridgingTable(f"bridging-{kind}-{key}", title, key, label, heading, years)
+                    BridgingTable(
+                        f"bridging-{kind}-{key}", title, key, label, heading, years, left_off
+                    )
                 )
     return tables
 
 
-def report_context(report, goal):
+def _most_linked(years, limit):
+    """([(start, rows)], {start: rows left off}): each year's `limit` most linked rows (on a
+    tie, the first in the table's order), kept in that order."""
+    shown, left_off = [], {}
+    for year, rows in years:
+        if len(rows) > limit:
+            ranked = sorted(range(len(rows)), key=lambda i: (-rows[i].linked, i))
+            keep = sorted(ranked[:limit])
+            left_off[year] = len(rows) - limit
+            rows = [rows[i] for i in keep]
+        shown.append((year, rows))
+    return shown, left_off
+
+
+def report_context(report, goal, offer_rows=None):
     """What the page and its print version show besides the report and the form; `goal` is
-    the follow-on goal in percent."""
+    the follow-on goal in percent; `offer_rows` limits the bridging per offer (see
+    bridging_tables; the downloads pass none)."""
     low, high = current_app.config["GOAL_CONVERSATIONS_PER_CITIZEN"]
     return {
         "charts": report_charts(report, goal) if report.shown_years else [],
         "core_rows": CORE_ROWS,
         "goal_groups": goal_groups(low, high),
-        "bridging_tables": bridging_tables(report),
+        "bridging_tables": bridging_tables(report, offer_rows),
         "bridging_columns": BRIDGING_COLUMNS,
+        "offer_rows": offer_rows,
         "core_cell": core_cell,
         "year_label": year_label,
         "number": number,
@@ -143,8 +173,20 @@ def year_label(start, month_day):
 def number(value, decimals=0):
     if value is None:
         return "–"
+    locale = get_locale()
+    if not decimals and type(value) is int:
+        # The page's tables hold tens of thousands of whole numbers (the bridging per offer):
+        # the same text as format_decimal's, without parsing its pattern for each.
+        group, minus = _integer_symbols(str(locale))
+        text = f"{abs(value):,}".replace(",", group)
+        return minus + text if value < 0 else text
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=get_locale())
+    return format_decimal(value, format=pattern, locale=locale)
+
+
+@cache
+def _integer_symbols(locale):
+    return get_group_symbol(locale), get_minus_sign_symbol(locale)
 
 
 def percent(value):

@@ -112,22 +112,21 @@ def _median_and_p90(py, value, date_column, extra=None):
     """Median (mean of the middle two for an even count) and the 90th percentile (nearest
     rank) per year, by window functions that SQLite and PostgreSQL share."""
     ranked = _ranked(py, value, date_column, extra)
-    rn, n = ranked.c.rn, ranked.c.n
-    median = dict(
-        Course.select(ranked.c.start, fn.AVG(ranked.c.value))
+    rn, n, ranked_value = ranked.c.rn, ranked.c.n, ranked.c.value
+    middle = (rn == (n + 1) / 2) | (rn == (n + 2) / 2)
+    # One pass over the ranked rows for both (the ranking is the costly part).
+    rows = (
+        Course.select(
+            ranked.c.start,
+            fn.AVG(Case(None, [(middle, ranked_value)], None)),
+            fn.MIN(Case(None, [(rn == (n * 9 + 9) / 10, ranked_value)], None)),
+        )
         .from_(ranked)
-        .where((rn == (n + 1) / 2) | (rn == (n + 2) / 2))
+        .where(middle | (rn == (n * 9 + 9) / 10))
         .group_by(ranked.c.start)
         .tuples()
     )
-    p90 = dict(
-        Course.select(ranked.c.start, fn.MIN(ranked.c.value))
-        .from_(ranked)
-        .where(rn == (n * 9 + 9) / 10)
-        .group_by(ranked.c.start)
-        .tuples()
-    )
-    return {as_date(s): (float(median[s]), p90.get(s)) for s in median}
+    return {as_date(s): (float(median), p90) for s, median, p90 in rows}
 
 
 def _days(later, earlier):

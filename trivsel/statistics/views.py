@@ -74,7 +74,9 @@ def index():
 def page_context(report):
     """What the page, its print version and the PDF show around the report."""
     return {
-        **presentation.report_context(report, current_app.config["GOAL_FOLLOW_ON_PERCENT"]),
+        **presentation.report_context(
+            report, current_app.config["GOAL_FOLLOW_ON_PERCENT"], presentation.OFFER_ROWS
+        ),
         "centre": current_app.config["CENTRE_NAME"],
         "period": tables.period(report),
     }
