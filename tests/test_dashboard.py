@@ -144,3 +144,212 @@ def test_the_course_list_pages_without_skipping_or_repeating_a_course(app, users
         page += 1
     assert sorted(seen) == sorted(c.id for c in Course.select()) and len(seen) == 7
     assert page - 1 == 3  # 3 + 3 + 1
+
+
+def _queue_section(page, key):
+    start = page.index(f'<section class="queue" id="queue-{key}"')
+    return page[start : page.index("</section>", start)]
+
+
+def _shown(section, ids):
+    return [i for i in ids if f'href="/courses/{i}"' in section]
+
+
+def test_a_long_queue_shows_a_page_and_its_total_and_the_next_page_the_rest(kit):
+    from trivsel.courses.queries import QUEUE_PAGE_SIZE
+
+    kit.as_("coordinator")
+    total = QUEUE_PAGE_SIZE + 5
+    ids = [
+        Course.create(
+            stage=flow.NEW, received_on=date(2026, 1, 1) + timedelta(days=n), initiated_by="citizen"
+        ).id
+        for n in range(total)
+    ]
+    page = kit.client.get("/dashboard").get_data(as_text=True)
+    section = _queue_section(page, "awaiting_contact")
+    assert _shown(section, ids) == ids[:QUEUE_PAGE_SIZE]  # oldest first
+    assert f'<span class="count">{total}</span>' in section
+    assert f'<span class="count">{total}</span> ' in page  # the count in the list of queues
+    assert "queue=awaiting_contact&amp;page=2" in section
+    # Without JavaScript the link opens the dashboard with that queue at page 2.
+    second = kit.client.get("/dashboard?queue=awaiting_contact&page=2").get_data(as_text=True)
+    section = _queue_section(second, "awaiting_contact")
+    assert _shown(section, ids) == ids[QUEUE_PAGE_SIZE:]
+    assert f'<span class="count">{total}</span>' in section
+    assert "queue=awaiting_contact&amp;page=1" in section and "page=3" not in section
+    # With htmx, the queue's section alone.
+    response = kit.client.get(
+        "/dashboard?queue=awaiting_contact&page=2", headers={"HX-Request": "true"}
+    )
+    fragment = response.get_data(as_text=True)
+    assert "<html" not in fragment and "HX-Request" in response.headers["Vary"]
+    assert fragment.strip().startswith("<section") or "<section" in fragment
+    assert _shown(fragment, ids) == ids[QUEUE_PAGE_SIZE:]
+    # Odd pages are harmless.
+    for args in ("queue=awaiting_contact&page=999", "queue=nope&page=2", "page=-1"):
+        assert kit.client.get(f"/dashboard?{args}").status_code == 200, args
+
+
+def test_the_first_contact_flag_cut_off_matches_the_working_days_waited():
+    from trivsel.core.workdays import working_days_waited
+
+    today = date(2026, 12, 28)  # between Christmas and the new year: holidays nearby
+    for flag_after in (0, 2, 5):
+        cutoff = queries.first_contact_flag_cutoff(today, flag_after)
+        for back in range(40):
+            received = today - timedelta(days=back)
+            assert (received <= cutoff) == (working_days_waited(received, today) > flag_after)
+
+
+def test_overdue_marks_are_the_same_on_every_page_and_counted(kit):
+    from trivsel.courses.queries import QUEUE_PAGE_SIZE
+
+    kit.as_("coordinator")
+    flagged = [
+        Course.create(
+            stage=flow.NEW, received_on=working_days_ago(10 + n), initiated_by="citizen"
+        ).id
+        for n in range(QUEUE_PAGE_SIZE)
+    ]
+    fresh = kit.inquiry(received_on=working_days_ago(1).isoformat(), name="Frisk")
+    counts, n_flagged = queries.queue_counts()
+    assert counts["awaiting_contact"] == QUEUE_PAGE_SIZE + 1 and n_flagged == QUEUE_PAGE_SIZE
+    first = _queue_section(kit.client.get("/dashboard").get_data(as_text=True), "awaiting_contact")
+    assert first.count('class="flagged"') == QUEUE_PAGE_SIZE
+    second = _queue_section(
+        kit.client.get("/dashboard?queue=awaiting_contact&page=2").get_data(as_text=True),
+        "awaiting_contact",
+    )
+    assert _shown(second, [fresh]) == [fresh] and 'class="flagged"' not in second
+    assert _shown(second, flagged) == []
+
+
+def test_overdue_and_declined_follow_up_are_filtered_in_the_queries(kit):
+    from trivsel.privacy import consent
+    from trivsel.privacy.models import Consent
+
+    today = date.today()
+    late = Course.create(
+        stage=flow.ACTIVE,
+        received_on=today,
+        initiated_by="citizen",
+        expected_end_on=today - timedelta(days=1),
+    )
+    Course.create(
+        stage=flow.ACTIVE, received_on=today, initiated_by="citizen", expected_end_on=today
+    )
+    Course.create(stage=flow.ACTIVE, received_on=today, initiated_by="citizen")
+    closed = {
+        name: Course.create(stage=flow.CLOSED, received_on=today, initiated_by="citizen").id
+        for name in ("withdrawn", "given", "again", "refused", "none")
+    }
+
+    def record(name, on, given=True, withdrawn_on=None):
+        Consent.create(
+            course=closed[name],
+            item="follow_up_call",
+            given=given,
+            recorded_on=on,
+            source="intake",
+            withdrawn_on=withdrawn_on,
+        )
+
+    record("withdrawn", date(2026, 1, 1), withdrawn_on=date(2026, 2, 1))
+    record("given", date(2026, 1, 1))
+    record("again", date(2026, 1, 1), given=False)
+    record("again", date(2026, 1, 1))  # the same day, later: given again
+    record("refused", date(2026, 1, 1))
+    record("refused", date(2026, 3, 1), given=False)
+    exclude = {"awaiting_follow_up": consent.withdrawn_condition(consent.FOLLOW_UP_CALL, Course.id)}
+    queues = queries.dashboard_queues(exclude=exclude)
+    waiting = {c.id for c in queues["awaiting_follow_up"]}
+    assert waiting == set(closed.values()) - consent.courses_withdrawn(
+        "follow_up_call", closed.values()
+    )
+    assert waiting == {closed["given"], closed["again"], closed["none"]}
+    assert [c.id for c in queues["overdue"]] == [late.id]
+    counts, _ = queries.queue_counts(exclude=exclude)
+    assert (counts["awaiting_follow_up"], counts["overdue"]) == (3, 1)
+
+
+def test_the_dashboard_queries_do_not_grow_with_the_queues(kit):
+    """Counted around two sizes of queue, each longer than a page the second time: the same
+    statements, and none of them reads the whole conversation table."""
+    from trivsel.core.db import database
+    from trivsel.courses.models import Conversation
+    from trivsel.courses.queries import QUEUE_PAGE_SIZE
+
+    def statements(path):
+        executed = []
+        original = database.obj.execute_sql
+
+        def spy(sql, params=None, *args, **kwargs):
+            executed.append(sql)
+            return original(sql, params, *args, **kwargs)
+
+        database.obj.execute_sql = spy
+        try:
+            assert kit.client.get(path).status_code == 200
+        finally:
+            database.obj.execute_sql = original
+        return executed
+
+    def grow(n):
+        for stage in (flow.NEW, flow.CONTACTED, flow.MATCHING, flow.CLOSED):
+            for _ in range(n):
+                course = Course.create(
+                    stage=stage,
+                    received_on=date(2026, 1, 5),
+                    initiated_by="citizen",
+                    ended_on=date(2026, 2, 1),
+                )
+                Conversation.create(
+                    course=course, held_on=date(2026, 1, 20), logged_by=kit.users["volunteer"].id
+                )
+
+    kit.as_("coordinator")
+    grow(2)
+    few = [len(statements("/dashboard")), len(statements("/dashboard?queue=intake&page=1"))]
+    grow(QUEUE_PAGE_SIZE + 3)
+    many = statements("/dashboard")
+    assert [len(many), len(statements("/dashboard?queue=intake&page=2"))] == few
+    conversations = [sql for sql in many if 'FROM "conversation"' in sql]
+    assert conversations and all(" IN " in sql for sql in conversations)
+
+
+def test_the_due_count_is_the_number_of_due_courses(app):
+    from trivsel.courses.models import Citizen
+    from trivsel.privacy import retention
+
+    policy = retention.RetentionPolicy(
+        after_follow_up_months=12, after_close_months=6, inquiry_months=1, access_log_months=24
+    )
+    # Month ends (which a shorter month folds), each rule, erased and erased-but-back courses.
+    for day in (date(2025, 1, 28), date(2025, 1, 31), date(2025, 3, 31), date(2024, 2, 29)):
+        for stage in (flow.FOLLOWED_UP, flow.CLOSED, flow.NEW, flow.DECLINED, flow.ACTIVE):
+            Course.create(stage=stage, received_on=day, initiated_by="citizen", ended_on=day)
+        Course.create(
+            stage=flow.FOLLOWED_UP,
+            received_on=day,
+            initiated_by="citizen",
+            ended_on=day,
+            followed_up_on=day + timedelta(days=20),
+        )
+        Course.create(
+            stage=flow.CLOSED, received_on=day, initiated_by="citizen", ended_on=day, erased_on=day
+        )
+        Course.create(
+            stage=flow.CLOSED,
+            received_on=day,
+            initiated_by="citizen",
+            ended_on=day,
+            erased_on=day,
+            citizen=Citizen.create(name="Igen"),
+        )
+    as_of = date(2025, 1, 20)
+    while as_of < date(2026, 6, 1):
+        for within in (0, retention.DUE_SOON_DAYS):
+            expected = len(retention.due_courses(as_of, policy, within_days=within))
+            assert retention.due_count(as_of, policy, within_days=within) == expected, as_of
+        as_of += timedelta(days=3)

@@ -2,13 +2,14 @@
 
 from datetime import date, timedelta
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 from flask_login import current_user
 
 from trivsel.core.auth import ROLES, allow, redirect_home
 from trivsel.core.plugins import get_plugins
-from trivsel.core.rendering import render
+from trivsel.core.rendering import is_partial, render
 from trivsel.courses import flow, queries
+from trivsel.courses.models import Course
 from trivsel.cover import service as cover
 from trivsel.cover.forms import CoverForm
 from trivsel.privacy import consent, retention
@@ -17,6 +18,8 @@ from trivsel.supervision import service as supervision
 
 bp = Blueprint("dashboard", __name__)
 
+QUEUE_KEYS = [key for key, _ in flow.QUEUES]
+
 
 @bp.route("/")
 @allow(*ROLES)
@@ -24,14 +27,16 @@ def home():
     return redirect_home()
 
 
-def dashboard_page(cover_form=None, status=200):
-    """The queues are the same for every coordinator (they are not per person), so whoever
-    covers for an away coordinator works from this same page."""
-    queues = queries.dashboard_queues(flag_after=current_app.config["FIRST_CONTACT_FLAG_DAYS"])
+def _queues(pages, keys=None):
+    """A page of the queues (or of those in `keys`), their counts and the referral badges of
+    the courses shown; a fixed number of queries however long the queues are."""
+    flag_after = current_app.config["FIRST_CONTACT_FLAG_DAYS"]
     # A citizen who declined the follow-up call is not waiting for one.
-    waiting = queues["awaiting_follow_up"]
-    declined = consent.courses_withdrawn("follow_up_call", [c.id for c in waiting])
-    queues["awaiting_follow_up"] = [c for c in waiting if c.id not in declined]
+    exclude = {"awaiting_follow_up": consent.withdrawn_condition(consent.FOLLOW_UP_CALL, Course.id)}
+    queues = queries.dashboard_queues(
+        flag_after=flag_after, pages=pages, exclude=exclude, keys=keys
+    )
+    counts, flagged = queries.queue_counts(flag_after=flag_after, exclude=exclude)
     # Referred inquiries carry a badge: "Henvist" and the organisation (or the department).
     organisations = get_plugins().organisations()
     referred = {
@@ -40,6 +45,27 @@ def dashboard_page(cover_form=None, status=200):
             c.id for queue in queues.values() for c in queue
         ).items()
     }
+    return {
+        "queues": queues,
+        "counts": counts,
+        "flagged_count": flagged,
+        "referred": referred,
+        "pages": {key: max(1, pages.get(key, 1)) for key in QUEUE_KEYS},
+        "page_size": queries.QUEUE_PAGE_SIZE,
+    }
+
+
+def _requested_pages():
+    """{queue key: page} from `?queue=<key>&page=<n>` (the one queue paged; the rest start)."""
+    key = request.args.get("queue", "")
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
+    return (key, {key: page}) if key in QUEUE_KEYS else (None, {})
+
+
+def dashboard_page(cover_form=None, status=200):
+    """The queues are the same for every coordinator (they are not per person), so whoever
+    covers for an away coordinator works from this same page."""
+    _, pages = _requested_pages()
     today = date.today()
     policy = retention.RetentionPolicy.from_config(current_app.config)
     coordinators = cover.coordinators()
@@ -53,20 +79,25 @@ def dashboard_page(cover_form=None, status=200):
     return render(
         "dashboard/index.html",
         last_run=retention.last_run(),
-        due_soon=retention.due_courses(today, policy, within_days=retention.DUE_SOON_DAYS),
+        due_soon_count=retention.due_count(today, policy, within_days=retention.DUE_SOON_DAYS),
         due_soon_days=retention.DUE_SOON_DAYS,
-        queues=queues,
-        referred=referred,
-        queue_keys=[key for key, _ in flow.QUEUES],
+        queue_keys=QUEUE_KEYS,
         user=current_user,
         covers=cover.covers(),
         cover_form=cover_form,
         requests=supervision.open_requests(),
         status=status,
+        **_queues(pages),
     )
 
 
 @bp.route("/dashboard")
 @allow("coordinator")
 def index():
+    key, pages = _requested_pages()
+    if key is not None and is_partial():
+        # The pager of one queue, with htmx: that queue's section only.
+        return render(
+            "dashboard/index.html", "dashboard/_queue.html", key=key, **_queues(pages, keys={key})
+        )
     return dashboard_page()

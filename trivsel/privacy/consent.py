@@ -1,6 +1,8 @@
 """Consent item by item: recorded with its date and source; a withdrawal is dated and
 erases what rested on the consent."""
 
+from peewee import fn
+
 from trivsel.core.db import checkpoint, database
 from trivsel.courses.models import Citizen, Course
 from trivsel.privacy.access_log import current_endpoint, log_access
@@ -24,6 +26,29 @@ def consents_for(course_id):
 
 def _withdrawn(consent):
     return consent.withdrawn_on is not None or not consent.given
+
+
+def withdrawn_condition(item, course_column):
+    """A condition, for a query of courses, that the citizen of the course `course_column`
+    names has withdrawn `item` and not given it again since: its latest consent of the item
+    (as `courses_withdrawn` reads it) is withdrawn or refused. For filtering in SQL."""
+    later = Consent.alias("later_consent")
+    latest = Consent.select(Consent.id).where(
+        (Consent.course == course_column)
+        & (Consent.item == item)
+        & (Consent.withdrawn_on.is_null(False) | (Consent.given == False))  # noqa: E712
+        & ~fn.EXISTS(
+            later.select(later.id).where(
+                (later.course == Consent.course)
+                & (later.item == item)
+                & (
+                    (later.recorded_on > Consent.recorded_on)
+                    | ((later.recorded_on == Consent.recorded_on) & (later.id > Consent.id))
+                )
+            )
+        )
+    )
+    return fn.EXISTS(latest)
 
 
 def withdrawn_items(course_id):

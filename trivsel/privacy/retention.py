@@ -5,6 +5,8 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from peewee import fn
+
 from trivsel.calendar.models import Appointment
 from trivsel.core.db import checkpoint, database, now
 from trivsel.courses import flow
@@ -110,6 +112,44 @@ def due_courses(as_of, policy, within_days=0):
         if when and when[0] <= until:
             due.append(Due(course, when[0], when[1]))
     return sorted(due, key=lambda d: (d.due_on, d.course.id))
+
+
+def _latest_anchor(until, months):
+    """The latest day whose `months` later falls on or before `until` (a month's end takes in
+    the days after it that a shorter month folds onto it)."""
+    day = add_months(until, -months)
+    while add_months(day + timedelta(days=1), months) <= until:
+        day += timedelta(days=1)
+    while add_months(day, months) > until:
+        day -= timedelta(days=1)
+    return day
+
+
+def due_count(as_of, policy, within_days=0):
+    """How many courses `due_courses` would give, counted in SQL (one COUNT, no rows): the
+    month arithmetic is turned into a latest anchor day for each rule here."""
+    until = as_of + timedelta(days=within_days)
+    follow_up = _latest_anchor(until, policy.after_follow_up_months)
+    close = _latest_anchor(until, policy.after_close_months)
+    inquiry = _latest_anchor(until, policy.inquiry_months)
+    return (
+        Course.select()
+        .where(
+            (Course.erased_on.is_null() | Course.citizen.is_null(False))
+            & (
+                (
+                    (Course.stage == flow.FOLLOWED_UP)
+                    & (fn.COALESCE(Course.followed_up_on, Course.ended_on) <= follow_up)
+                )
+                | ((Course.stage == flow.CLOSED) & (Course.ended_on <= close))
+                | (
+                    Course.stage.in_(INQUIRY_STAGES)
+                    & (fn.COALESCE(Course.ended_on, Course.received_on) <= inquiry)
+                )
+            )
+        )
+        .count()
+    )
 
 
 def erase_course(course_id, today=None, actor=None, endpoint=None, wipe=True):
