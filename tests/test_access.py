@@ -33,6 +33,7 @@ ALLOWED = {
     "courses.new_inquiry": {"coordinator"},
     "courses.show": {"coordinator"},
     "courses.step": {"coordinator"},
+    "courses.offer_search": {"coordinator"},
     "courses.edit_citizen": {"coordinator"},
     "courses.edit_match_facts": {"coordinator"},
     "courses.correct_dates": {"coordinator"},

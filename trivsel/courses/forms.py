@@ -346,10 +346,13 @@ class CloseForm(StepForm):
         choices=YES_NO,
         validators=[chosen()],
     )
+    # Picked through a search of the directory (never every offer on the page): the choices
+    # are the offers sent (when active) and the search's results; `validate_offers` refuses
+    # any id sent that is not an active offer.
     offers = MultiCheckboxField(
         _l("Tilbud fra kataloget, borgeren er bygget bro til"),
         coerce=row_id,
-        validate_choice=True,
+        validate_choice=False,
     )
     follow_on_offers = TextAreaField(
         _l("Andre tilbud borgeren er bygget bro til"),
@@ -357,13 +360,24 @@ class CloseForm(StepForm):
         description=_l("Tilbud, der ikke står i kataloget. Ingen personoplysninger."),
     )
 
-    def __init__(self, *args, offers=(), **kwargs):
+    def __init__(self, *args, offers=(), results=(), **kwargs):
+        """`offers`: the active offers among those sent (the chosen ones); `results`: the
+        offers the search found, shown unchecked beside them."""
         super().__init__(*args, **kwargs)
+        self.chosen_offers = list(offers)
+        chosen = {offer.id for offer in self.chosen_offers}
+        self.found_offers = [offer for offer in results if offer.id not in chosen]
         self.offers.choices = [
-            SelectChoice(offer.id, f"{offer.name} ({offer.organisation_name})") for offer in offers
+            SelectChoice(offer.id, f"{offer.name} ({offer.organisation_name})")
+            for offer in self.chosen_offers + self.found_offers
         ]
-        if not self.offers.choices:
-            del self["offers"]
+
+    def validate_offers(self, field):
+        known = {offer.id for offer in self.chosen_offers}
+        if any(offer_id not in known for offer_id in field.data or ()):
+            raise ValidationError(
+                _l("Et af de valgte tilbud findes ikke i kataloget eller er ikke længere aktivt.")
+            )
 
     def step_values(self):
         return {
@@ -371,7 +385,7 @@ class CloseForm(StepForm):
             "goals_met": self.goals_met.data,
             "needs_more_support": self.needs_more_support.data == "yes",
             "follow_on_offers": _text(self.follow_on_offers),
-            "offer_ids": (self.offers.data or []) if "offers" in self else [],
+            "offer_ids": self.offers.data or [],
         }
 
 

@@ -12,6 +12,7 @@ from trivsel.calendar import appointments
 from trivsel.calendar.models import INTAKE, MATCH_MEETING
 from trivsel.core import labels
 from trivsel.core.auth import allow
+from trivsel.core.numbers import row_id
 from trivsel.core.plugins import get_plugins
 from trivsel.core.rendering import is_partial, render
 from trivsel.corps import service as corps
@@ -54,7 +55,8 @@ def make_step_form(action, course, submitted=False, suggestions=None, meetings=N
             suggestions if suggestions is not None else corps.suggestions(course)
         )
     if action == flow.CLOSE:
-        kwargs["offers"] = directory.active_offers()
+        query, chosen, found = offer_picker(request.form if submitted else {})
+        kwargs.update(offers=chosen, results=found)
     if action == flow.FOLLOW_UP:
         kwargs["links"] = directory.offer_links(course.id)
     if not submitted:
@@ -74,11 +76,37 @@ def make_step_form(action, course, submitted=False, suggestions=None, meetings=N
                 # Booked before the calendar kept appointments: the course has the time.
                 kwargs["scheduled_at"] = course.intake_scheduled_at
     form = STEP_FORMS[action](prefix=action, **kwargs)
+    if action == flow.CLOSE:
+        form.offer_query = query
     if not submitted:
         for field in form:
             if field.type == "DateField" and field.flags.required and field.data is None:
                 field.data = date.today()
     return form
+
+
+# The close step's offer search: its field names (with the step's prefix) and how many
+# offers one search shows.
+OFFER_QUERY = f"{flow.CLOSE}-offer_q"
+OFFER_SEARCH = f"{flow.CLOSE}-offer_search"
+OFFER_IDS = f"{flow.CLOSE}-offers"
+OFFER_RESULTS = 25
+
+
+def offer_picker(values):
+    """The close step's offer search from `values` (form or query string): (the term, the
+    active offers among the ids sent, the offers the term finds). One query for each, never
+    every offer."""
+    ids = []
+    for value in values.getlist(OFFER_IDS) if hasattr(values, "getlist") else ():
+        try:
+            ids.append(row_id(value))
+        except ValueError:
+            continue
+    chosen = directory.active_offers_among(ids)
+    query = (values.get(OFFER_QUERY) or "").replace("\x00", "").strip()[:100]
+    found = directory.search(q=query, limit=OFFER_RESULTS) if query else []
+    return query, chosen, found
 
 
 def _load(course_id):
@@ -264,6 +292,10 @@ def step(course_id, action):
         )
         return render_course(course, message=message, status=409)
     form = make_step_form(action, course, submitted=True)
+    if action == flow.CLOSE and OFFER_SEARCH in request.form:
+        # The offer search's button without JavaScript: the form again, as typed, with the
+        # offers found; nothing is saved.
+        return render_course(course, forms={action: form})
     if not form.validate():
         return render_course(course, forms={action: form}, status=422)
     values = form.step_values()
@@ -285,6 +317,18 @@ def step(course_id, action):
     if is_partial():
         return render_course(_load(course_id))
     return redirect(url_for("courses.show", course_id=course_id), 303)
+
+
+@bp.route("/courses/offers")
+@allow("coordinator")
+def offer_search():
+    """The close step's offer search for htmx: the chosen offers (checked) and those found.
+    Offers are not personal data, so the term may travel in the query string. Asked for as a
+    page (no htmx), the directory's own search shows the offers."""
+    query, chosen, found = offer_picker(request.args)
+    if not is_partial():
+        return redirect(url_for("directory.index", q=query or None), 303)
+    return render("courses/_offer_results.html", query=query, chosen=chosen, found=found)
 
 
 @bp.route("/courses/<int:course_id>/citizen", methods=["GET", "POST"])

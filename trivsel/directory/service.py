@@ -181,6 +181,19 @@ def active_offers():
     )
 
 
+def active_offers_among(offer_ids):
+    """The active offers among `offer_ids` (ids as sent: one query, never every offer), by
+    organisation and name."""
+    ids = {offer_id for offer_id in offer_ids if isinstance(offer_id, int)}
+    if not ids:
+        return []
+    return list(
+        Offer.select()
+        .where((Offer.active == True) & Offer.id.in_(sorted(ids)))  # noqa: E712
+        .order_by(Offer.organisation_name, Offer.name)
+    )
+
+
 def offer_figures(organisation):
     """The organisation's own offers, each with how many citizens were bridged to it at closing
     and how many went (by the follow-up call), in percent of those asked: counts, never
