@@ -289,3 +289,41 @@ def test_the_corps_list_shows_status_declaration_and_load(kit, users):
     # Active by status: Mona, Poul and Ole, whose missing declaration the list shows.
     assert "<p>3 aktive frivillige</p>" in page
     assert ">1 / 5<" in page  # Mona: one course of five places
+
+
+def test_the_corps_list_pages_with_the_total_and_keeps_the_status_filter(kit, users, monkeypatch):
+    from trivsel.corps import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    for name in ("Anna Ager", "Bent Bro", "Carl Carlsen"):
+        make_profile(make_user("volunteer", name), status="applicant")
+    kit.as_("coordinator")
+    # Five volunteers by name: Anna, Bent, Carl, Mona, Poul.
+    first = kit.client.get("/volunteers/").get_data(as_text=True)
+    assert "5 frivillige i listen" in first
+    assert "Anna Ager" in first and "Bent Bro" in first and "Carl Carlsen" not in first
+    assert 'href="/volunteers/?page=2"' in first
+    third = kit.client.get("/volunteers/?page=3").get_data(as_text=True)
+    assert "Poul Madsen" in third and "Mona Jensen" not in third and "Næste side" not in third
+    # The filter is a status, kept on the pager's links; no name is ever in the URL.
+    applicants = kit.client.get("/volunteers/?status=applicant").get_data(as_text=True)
+    assert "3 frivillige i listen" in applicants and "Mona Jensen" not in applicants
+    assert 'href="/volunteers/?status=applicant&amp;page=2"' in applicants
+    last = kit.client.get("/volunteers/?status=applicant&page=2").get_data(as_text=True)
+    assert "Carl Carlsen" in last and "Anna Ager" not in last
+    assert kit.client.get("/volunteers/?status=nonsense").status_code == 200
+
+
+def test_the_corps_page_counts_in_sql_and_reads_one_page(app, users):
+    for i in range(7):
+        make_profile(make_user("volunteer", f"Frivillig {i:02d}", email=f"f{i}@trivsel.test"))
+    from trivsel.core.db import database
+
+    statements = []
+    database.obj.query_hooks.append(statements.append)
+    try:
+        rows, total = corps.corps_page("active", page=2, per_page=4)
+    finally:
+        database.obj.query_hooks.remove(statements.append)
+    assert total == 9 and len(rows) == 4 and len(statements) == 2
+    assert any("COUNT" in event.sql.upper() for event in statements)

@@ -517,3 +517,47 @@ def test_personal_data_entered_after_an_erasure_can_be_erased_again(kit):
     assert Citizen.select().where(Citizen.name == "Karla Igen").exists()
     assert kit.client.post(f"/courses/{course_id}/erase", data={"confirm": "y"}).status_code == 303
     assert not Citizen.select().where(Citizen.name == "Karla Igen").exists()
+
+
+def test_the_access_log_on_the_page_is_paged_newest_first_and_the_download_has_it_all(
+    kit, users, monkeypatch
+):
+    from datetime import datetime
+
+    from trivsel.privacy import subject_access
+
+    monkeypatch.setattr(subject_access, "ACCESS_LOG_PAGE", 5)
+    course_id = kit.to(flow.ACTIVE)
+    AccessLog.delete().execute()
+    # Eight older views, one a minute, from 10:01 to 10:08 on 1 March 2026.
+    AccessLog.insert_many(
+        [
+            {
+                "at": datetime(2026, 3, 1, 10, minute),
+                "user": users["coordinator"].id,
+                "course": course_id,
+                "action": "view",
+                "endpoint": "courses.show",
+            }
+            for minute in range(1, 9)
+        ]
+    ).execute()
+
+    def log_rows(page):
+        section = page[page.index('id="access_log-title"') :]
+        return section[: section.index("</table>")].count("<tr>") - 1  # less the head row
+
+    url = f"/courses/{course_id}/privacy"
+    first = kit.client.get(url).get_data(as_text=True)  # logs a ninth view, today
+    assert log_rows(first) == 5
+    section = first[first.index('id="access_log-title"') :]
+    assert section.index("10.08") < section.index("10.05") and "10.04" not in section
+    assert f'href="{url}?page=2"' in section
+    # Page 2 of ten entries (the tenth the view of page 2 itself, the newest): the five oldest.
+    second = kit.client.get(f"{url}?page=2").get_data(as_text=True)
+    section = second[second.index('id="access_log-title"') :]
+    assert log_rows(second) == 5 and "10.05" in section and "10.01" in section
+    assert "10.06" not in section
+    assert "Forrige side" in section and "Næste side" not in section
+    data = json.loads(kit.client.get(f"{url}.json").get_data(as_text=True))
+    assert len(data["access_log"]) == 11  # eight, two page views and the download

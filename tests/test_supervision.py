@@ -351,3 +351,66 @@ def test_no_sign_up_for_a_theme_day_that_has_been_held(kit, users):
     assert response.status_code == 409
     assert "allerede holdt" in response.get_data(as_text=True)
     assert ThemeDaySignup.select().count() == 0
+
+
+def test_the_agenda_for_one_volunteer_is_queried_for_them_only(agenda_courses, users):
+    poul = users["other_volunteer"]
+    whole = supervision.agenda(DAY)
+    mine = supervision.agenda(DAY, volunteer_id=poul.id)
+    expected = whole.concerning(poul.id)
+    for section in ("past_end", "ready_to_close", "quiet", "waiting"):
+        assert [r.id for r in getattr(mine, section)] == [r.id for r in getattr(expected, section)]
+    # The volunteer is in the WHERE of both queries: other volunteers' rows are never read.
+    from trivsel.core.db import database
+
+    statements = []
+    database.obj.query_hooks.append(statements.append)
+    try:
+        supervision.agenda(DAY, volunteer_id=poul.id)
+    finally:
+        database.obj.query_hooks.remove(statements.append)
+    assert len(statements) == 2
+    assert all(poul.id in (event.params or ()) for event in statements)
+
+
+def test_the_agenda_pages_in_sql_and_every_item_is_on_a_page(agenda_courses):
+    whole = supervision.agenda(DAY)
+    first = supervision.agenda(DAY, page=1, per_page=2)
+    second = supervision.agenda(DAY, page=2, per_page=2)
+    assert first.has_more and not second.has_more
+    assert count_queries(lambda: supervision.agenda(DAY, page=2, per_page=2)) == 2
+    for section in ("past_end", "ready_to_close", "quiet", "waiting"):
+        paged = [r.id for r in getattr(first, section) + getattr(second, section)]
+        assert sorted(paged) == sorted(r.id for r in getattr(whole, section))
+    courses = {c.id for a in (first,) for c in a.past_end + a.ready_to_close + a.quiet}
+    assert len(courses) == 2
+
+
+def test_the_meeting_page_pages_its_agenda(kit, users, monkeypatch):
+    from trivsel.supervision import views
+
+    monkeypatch.setattr(views, "AGENDA_PAGE", 2)
+    kit.as_("coordinator")
+    meeting = SupervisionMeeting.create(
+        starts_at=datetime.combine(date.today(), datetime.min.time()).replace(hour=23)
+    )
+    courses = [
+        Course.create(
+            stage=flow.ACTIVE,
+            received_on=date.today() - timedelta(days=90),
+            channel="phone",
+            initiated_by="citizen",
+            volunteer=users["volunteer"],
+            started_on=date.today() - timedelta(days=80 - i),
+            expected_end_on=date.today() - timedelta(days=3),
+        )
+        for i in range(3)
+    ]
+    url = f"/supervision/meetings/{meeting.id}"
+    first = kit.client.get(url).get_data(as_text=True)
+    assert "Næste side" in first and f"{url}?page=2" in first
+    second = kit.client.get(f"{url}?page=2").get_data(as_text=True)
+    assert "Forrige side" in second and "Næste side" not in second
+    numbers = lambda page: {c.id for c in courses if f'courses/{c.id}"' in page}  # noqa: E731
+    assert numbers(first) == {courses[0].id, courses[1].id}
+    assert numbers(second) == {courses[2].id}

@@ -145,3 +145,61 @@ def test_no_conversations_on_a_closed_course(kit):
     assert response.status_code == 409
     assert "ikke aktivt" in response.get_data(as_text=True)
     assert Conversation.select().count() == 0
+
+
+def _count_statements(action):
+    """The SQL statements `action` runs, counted with peewee's query hooks."""
+    from trivsel.core.db import database
+
+    statements = []
+    hook = statements.append
+    database.obj.query_hooks.append(hook)
+    try:
+        action()
+    finally:
+        database.obj.query_hooks.remove(hook)
+    return len(statements)
+
+
+def test_home_agenda_is_only_the_volunteers_own_and_costs_the_same_however_many_others(kit, users):
+    from datetime import datetime
+
+    from trivsel.supervision.models import SupervisionMeeting
+
+    SupervisionMeeting.create(starts_at=datetime.combine(date.today(), datetime.min.time()))
+
+    def past_end(volunteer):
+        return Course.create(
+            stage=flow.ACTIVE,
+            received_on=date.today() - timedelta(days=90),
+            channel="phone",
+            initiated_by="citizen",
+            volunteer=volunteer,
+            started_on=date.today() - timedelta(days=80),
+            expected_end_on=date.today() - timedelta(days=3),
+        )
+
+    mine = past_end(users["volunteer"])
+    others = [past_end(users["other_volunteer"]) for _ in range(3)]
+    kit.as_("volunteer")
+
+    def agenda_part():
+        page = kit.client.get("/me/").get_data(as_text=True)
+        start = page.index("Dine punkter på dagsordenen")
+        return page[start : page.index("</section>", start)]
+
+    part = agenda_part()
+    assert "Aktive forløb over forventet slut" in part
+    assert f'<span class="course-no">#{mine.id}</span>' in part
+    for course in others:
+        assert f'<span class="course-no">#{course.id}</span>' not in part
+    assert "Poul" not in part  # no other volunteer's name either
+
+    def home():
+        assert kit.client.get("/me/").status_code == 200
+
+    before = _count_statements(home)
+    others += [past_end(users["other_volunteer"]) for _ in range(20)]
+    assert _count_statements(home) == before
+    part = agenda_part()
+    assert all(f'<span class="course-no">#{c.id}</span>' not in part for c in others)

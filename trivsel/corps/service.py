@@ -91,8 +91,9 @@ def status_history(user_id):
 # --- The facts the match ranks on ----------------------------------------------------------
 
 
-def _loads():
-    """Per volunteer: active courses plus open proposals (what takes their capacity)."""
+def _loads(volunteer_ids=None):
+    """Per volunteer: active courses plus open proposals (what takes their capacity); only of
+    `volunteer_ids` (a query of user ids), when given."""
     courses = (
         Course.select(Course.volunteer.alias("user_id"), fn.COUNT(Course.id).alias("n"))
         .where(Course.volunteer.is_null(False) & (Course.stage == flow.ACTIVE))
@@ -107,13 +108,17 @@ def _loads():
         )
         .group_by(Proposal.volunteer)
     )
+    if volunteer_ids is not None:
+        courses = courses.where(Course.volunteer.in_(volunteer_ids))
+        proposals = proposals.where(Proposal.volunteer.in_(volunteer_ids))
     return courses.alias("course_load"), proposals.alias("proposal_load")
 
 
-def _with_profile_and_load():
+def _with_profile_and_load(volunteer_ids=None):
     """Volunteer users with their profile (or None), `load` (active courses and open
-    proposals) and `active_courses`, in one query."""
-    course_load, proposal_load = _loads()
+    proposals) and `active_courses`, in one query (the loads counted only for
+    `volunteer_ids`, a query of user ids, when given)."""
+    course_load, proposal_load = _loads(volunteer_ids)
     return (
         User.select(
             User,
@@ -142,6 +147,22 @@ def volunteers_with_profiles(volunteer_id=None):
     if volunteer_id is not None:
         query = query.where(User.id == volunteer_id)
     return list(query)
+
+
+def volunteers_and_profiles():
+    """Active volunteer logins with their profile (or None), by name, without the load (one
+    query that reads no course: the attendance list of a group meeting)."""
+    return list(
+        User.select(User, VolunteerProfile)
+        .join(
+            VolunteerProfile,
+            JOIN.LEFT_OUTER,
+            on=(VolunteerProfile.user == User.id),
+            attr="profile",
+        )
+        .where((User.role == "volunteer") & (User.active == True))  # noqa: E712
+        .order_by(User.name)
+    )
 
 
 def _set(codes):
@@ -216,6 +237,35 @@ def refusals_for(volunteer_id, today=None):
 def corps_list():
     """Every volunteer (also those without a login any more), with profile and load."""
     return list(_with_profile_and_load())
+
+
+# The statuses the list can be filtered on ("none": no profile yet).
+LIST_STATUSES = ("applicant", "active", "paused", "left", "none")
+
+
+def _by_status(query, status):
+    if status == "none":
+        return query.where(VolunteerProfile.id.is_null())
+    if status in LIST_STATUSES:
+        return query.where(VolunteerProfile.status == status)
+    return query
+
+
+def corps_page(status="", page=1, per_page=50):
+    """One page of the corps list, by name, optionally of one status: (rows, total), the rows
+    with profile and load (one query) and the total of the filtered list counted in SQL."""
+    listed = _by_status(
+        User.select(User.id)
+        .join(VolunteerProfile, JOIN.LEFT_OUTER, on=(VolunteerProfile.user == User.id))
+        .where(User.role == "volunteer"),
+        status,
+    )
+    # The page's ids, so that only their courses and proposals are counted for the load.
+    page_ids = listed.order_by(User.name, User.id).paginate(page, per_page)
+    rows = (
+        _with_profile_and_load(page_ids).where(User.id.in_(page_ids)).order_by(User.name, User.id)
+    )
+    return list(rows), listed.count()
 
 
 def active_volunteers(today=None):

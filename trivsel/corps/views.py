@@ -13,6 +13,9 @@ from trivsel.corps.forms import NewVolunteerForm, ProfileForm, StatusForm
 
 bp = Blueprint("corps", __name__, url_prefix="/volunteers")
 
+# Volunteers on one page of the list.
+PER_PAGE = 50
+
 
 @bp.route("/", methods=["GET", "POST"])
 @allow("coordinator")
@@ -41,9 +44,19 @@ def index():
             )
             return redirect(url_for("corps.profile", user_id=user.id), 303)
     status = 422 if form.errors else 200
+    # Filters and page in the query string (a status only, never a name).
+    shown = request.args.get("status", "")
+    shown = shown if shown in corps.LIST_STATUSES else ""
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
+    rows, total = corps.corps_page(shown, page, PER_PAGE)
     return render(
         "corps/index.html",
-        rows=corps.corps_list(),
+        rows=rows,
+        total=total,
+        page=page,
+        has_more=page * PER_PAGE < total,
+        shown=shown,
+        statuses=corps.LIST_STATUSES,
         form=form,
         status=status,
         active_count=corps.active_volunteers(),

@@ -51,14 +51,21 @@ def logs_access(action):
     return decorate
 
 
-def access_log_for(course_id):
+def access_log_for(course_id, page=None, per_page=50):
+    """The course's access log, newest first, with who; with `page`, that page of `per_page`
+    entries as (entries, has_more), limited in SQL."""
     user = User.alias("log_user")
-    return list(
+    query = (
         AccessLog.select(AccessLog, user)
         .join(user, JOIN.LEFT_OUTER, on=(AccessLog.user == user.id), attr="user")
         .where(AccessLog.course == course_id)
         .order_by(AccessLog.at.desc(), AccessLog.id.desc())
     )
+    if page is None:
+        return list(query)
+    # One row more than a page tells whether there is a next page.
+    rows = list(query.limit(per_page + 1).offset((page - 1) * per_page))
+    return rows[:per_page], len(rows) > per_page
 
 
 def current_endpoint():

@@ -98,9 +98,12 @@ def score(field, value):
 # --- The answer ------------------------------------------------------------------------------
 
 
-def subject_access(course_id):
+def subject_access(course_id, access_log_page=None):
     """Everything stored about the citizen of one course (for the page and the JSON download),
-    or None when there is no such course. A handful of queries, none a row."""
+    or None when there is no such course. A handful of queries, none a row.
+
+    With `access_log_page` (the page), the access log is that page of it, newest first, and
+    "access_log_more" says whether an older page follows; the download has all of it."""
     course = Course.get_or_none(Course.id == course_id)
     if course is None:
         return None
@@ -120,8 +123,19 @@ def subject_access(course_id):
         "conversations": _conversations(course_id),
         "referral": _referral(course, referral, plugins) if referral else None,
         "offers": _offers(course_id),
-        "access_log": _access_log(course_id),
+        **_access_log_section(course_id, access_log_page),
     }
+
+
+# Access log entries on one page of the subject access page.
+ACCESS_LOG_PAGE = 50
+
+
+def _access_log_section(course_id, page):
+    if page is None:
+        return {"access_log": _access_log(access_log_for(course_id))}
+    entries, has_more = access_log_for(course_id, page, ACCESS_LOG_PAGE)
+    return {"access_log": _access_log(entries), "access_log_more": has_more}
 
 
 # Every personal field the citizen table holds, so a field added there is never left out.
@@ -308,7 +322,7 @@ def _offers(course_id):
     ]
 
 
-def _access_log(course_id):
+def _access_log(entries):
     return [
         {
             "at": day(_l("Hvornår"), entry.at),
@@ -316,5 +330,5 @@ def _access_log(course_id):
             "action": coded(_l("Hvad"), entry.action, labels.ACCESS_ACTIONS),
             "endpoint": fact(_l("Side"), labels.access_page(entry.endpoint), entry.endpoint),
         }
-        for entry in access_log_for(course_id)
+        for entry in entries
     ]

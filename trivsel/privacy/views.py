@@ -32,7 +32,8 @@ def _course(course_id):
 
 
 def _subject_page(course, consent_form=None, withdraw_forms=None, status=200):
-    data = subject_access.subject_access(course.id)
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
+    data = subject_access.subject_access(course.id, access_log_page=page)
     consents = consents_service.consents_for(course.id)
     forms = {
         c.id: WithdrawConsentForm(formdata=None, prefix=f"w{c.id}", withdrawn_on=date.today())
@@ -50,6 +51,7 @@ def _subject_page(course, consent_form=None, withdraw_forms=None, status=200):
         consent_form=consent_form or ConsentForm(formdata=None),
         withdraw_forms=forms,
         due=due,
+        page=page,
     )
 
 

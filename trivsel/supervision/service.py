@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, Entity, IntegrityError, fn
 
 from trivsel.calendar import appointments
 from trivsel.core.db import database, now
@@ -95,13 +95,16 @@ def next_meeting(today=None):
 
 @dataclass
 class Agenda:
-    """What a group meeting should talk about, on the meeting's day."""
+    """What a group meeting should talk about, on the meeting's day (one page of it: `page`,
+    and `has_more` when a later page has more courses or proposals)."""
 
     day: date
     past_end: list = field(default_factory=list)  # active courses past their expected end
     ready_to_close: list = field(default_factory=list)  # flagged by their volunteer
     quiet: list = field(default_factory=list)  # no conversation logged for 3 weeks
     waiting: list = field(default_factory=list)  # proposals waiting for an answer
+    page: int = 1
+    has_more: bool = False
 
     @property
     def empty(self):
@@ -118,31 +121,37 @@ class Agenda:
         )
 
 
-def agenda(day):
-    """The agenda for a meeting on `day`, from the data as it is now (two queries).
+def agenda(day, volunteer_id=None, page=1, per_page=None):
+    """The agenda for a meeting on `day`, from the data as it is now (two queries, the rules
+    in SQL, so only the courses on the agenda are read).
 
     - past the expected end: `expected_end_on` before the day (on the day itself, not yet);
     - quiet: the last conversation (or the start, when none) 21 days or more before the day;
     - ready to close: flagged by the volunteer;
     - waiting: proposals with no answer yet.
+
+    With `volunteer_id`, only that volunteer's courses and proposals. With `per_page`, one page:
+    `per_page` courses on the agenda (a course may stand under more than one rule) and
+    `per_page` waiting proposals, each in their order.
     """
-    result = Agenda(day)
+    result = Agenda(day, page=page)
     quiet_since = day - QUIET_AFTER
+    # The last conversation's date, from courses_with_totals()'s subquery of the totals.
+    last = fn.COALESCE(Entity("conversation_totals", "last"), Course.started_on)
+    past_end = Course.expected_end_on.is_null(False) & (Course.expected_end_on < day)
+    ready = Course.ready_to_close_on.is_null(False)
+    quiet = last.is_null(False) & (last <= quiet_since)
+    # Only the active courses' (the volunteer's) conversations are totalled.
+    totalled = Course.select(Course.id).where(Course.stage == flow.ACTIVE)
+    if volunteer_id is not None:
+        totalled = totalled.where(Course.volunteer == volunteer_id)
     active = (
-        queries.courses_with_totals()
-        .where(Course.stage == flow.ACTIVE)
+        queries.courses_with_totals(totalled)
+        .where((Course.stage == flow.ACTIVE) & (past_end | ready | quiet))
         .order_by(Course.started_on, Course.id)
     )
-    for course in active:
-        if course.expected_end_on and course.expected_end_on < day:
-            result.past_end.append(course)
-        if course.ready_to_close_on:
-            result.ready_to_close.append(course)
-        last = course.last_conversation_on or course.started_on
-        if last and last <= quiet_since:
-            result.quiet.append(course)
     volunteer = User.alias("proposed_user")
-    result.waiting = list(
+    waiting = (
         Proposal.select(Proposal, Course, Citizen, volunteer)
         .join(Course)
         .join(Citizen, JOIN.LEFT_OUTER)
@@ -151,6 +160,27 @@ def agenda(day):
         .where((Proposal.status == ProposalStatus.PENDING) & (Course.stage == flow.PROPOSED))
         .order_by(Proposal.proposed_at, Proposal.id)
     )
+    if volunteer_id is not None:
+        active = active.where(Course.volunteer == volunteer_id)
+        waiting = waiting.where(Proposal.volunteer == volunteer_id)
+    if per_page is not None:
+        # One row more than a page tells whether there is a next page.
+        offset = (page - 1) * per_page
+        active = active.limit(per_page + 1).offset(offset)
+        waiting = waiting.limit(per_page + 1).offset(offset)
+    courses, proposals = list(active), list(waiting)
+    if per_page is not None:
+        result.has_more = len(courses) > per_page or len(proposals) > per_page
+        courses, proposals = courses[:per_page], proposals[:per_page]
+    for course in courses:
+        if course.expected_end_on and course.expected_end_on < day:
+            result.past_end.append(course)
+        if course.ready_to_close_on:
+            result.ready_to_close.append(course)
+        since = course.last_conversation_on or course.started_on
+        if since and since <= quiet_since:
+            result.quiet.append(course)
+    result.waiting = proposals
     return result
 
 

@@ -69,6 +69,14 @@ def create_series():
     return redirect(url_for("supervision.index"), 303)
 
 
+# Courses (and waiting proposals) on one page of a meeting's agenda.
+AGENDA_PAGE = 50
+
+
+def _page_arg():
+    return min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
+
+
 def _meeting(meeting_id):
     meeting = SupervisionMeeting.get_or_none(SupervisionMeeting.id == meeting_id)
     if meeting is None:
@@ -80,7 +88,7 @@ def _meeting(meeting_id):
 @allow("coordinator")
 def meeting(meeting_id):
     meeting = _meeting(meeting_id)
-    volunteers = corps.volunteers_with_profiles()
+    volunteers = corps.volunteers_and_profiles()
     if request.method == "POST":
         ids = {v.id for v in volunteers}
         try:
@@ -101,7 +109,7 @@ def meeting(meeting_id):
 
 def _meeting_page(meeting, volunteers=None, move_form=None, status=200):
     if volunteers is None:
-        volunteers = corps.volunteers_with_profiles()
+        volunteers = corps.volunteers_and_profiles()
     day = meeting.starts_at.date()
     coming = meeting.starts_at > appointments.local_now()
     if move_form is None and coming:
@@ -110,7 +118,9 @@ def _meeting_page(meeting, volunteers=None, move_form=None, status=200):
         "supervision/meeting.html",
         status=status,
         meeting=meeting,
-        agenda=supervision.agenda(day) if day >= date.today() else None,
+        agenda=supervision.agenda(day, page=_page_arg(), per_page=AGENDA_PAGE)
+        if day >= date.today()
+        else None,
         volunteers=[v for v in volunteers if _counted(v)],
         attendance=supervision.attendance_of(meeting),
         move_form=move_form if coming else None,

@@ -60,7 +60,7 @@ def _home(status=200, answer_forms=None, conversation_forms=None, message=None, 
     meeting = supervision.next_meeting()
     agenda = None
     if meeting is not None:
-        agenda = supervision.agenda(meeting.starts_at.date()).concerning(current_user.id)
+        agenda = supervision.agenda(meeting.starts_at.date(), volunteer_id=current_user.id)
     return render(
         "volunteer/home.html",
         "volunteer/_home.html",
