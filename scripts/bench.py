@@ -77,7 +77,8 @@ def flask(env, *args, capture=False):
 def prepare(env, scale, offers, fresh):
     """The database at the scale asked for (scale 0: the demo alone); generated when fresh."""
     if not fresh:
-        print("reusing the generated database")
+        print("reusing the generated database (upgraded to the newest schema)")
+        flask(env, "init-db", capture=True)
         return
     started = time.perf_counter()
     flask(env, "init-db", "--demo-if-new")
