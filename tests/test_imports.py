@@ -18,9 +18,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import test_history
 from conftest import ON_POSTGRES
 from openpyxl import Workbook, load_workbook
-from test_statistics import HISTORY, YouthBranch
+from test_history import database_state, edit
+from test_statistics import HISTORY
 
 from trivsel.core.db import database
 from trivsel.core.numbers import MAX_ROW_ID, parse_int, row_id
@@ -41,6 +43,9 @@ from trivsel.supervision.models import SupervisionAttendance, SupervisionMeeting
 DATA = Path(__file__).parent / "data"
 HSDS_DATA = DATA / "hsds"
 MB = 1024 * 1024
+# The history tests' fixtures: the youth branch registered, a copy of the example history.
+branches = test_history.branches
+folder = test_history.folder
 OUT_OF_RANGE = [str(2**63), "-1", "²", "١", str(2**31), "9" * 30]
 TABLES = ("inquiries", "courses", "conversations")
 
@@ -49,38 +54,6 @@ TABLES = ("inquiries", "courses", "conversations")
 def coordinator(client, auth, users):
     auth.login(users["coordinator"])
     return client
-
-
-@pytest.fixture
-def youth(app):
-    plugins = app.extensions["trivsel.plugins"]
-    plugins.register(YouthBranch(), "test-youth", "test")
-    try:
-        yield plugins.branches()
-    finally:
-        plugins.unregister("test-youth")
-
-
-@pytest.fixture
-def folder(tmp_path):
-    target = tmp_path / "history"
-    shutil.copytree(HISTORY, target)
-    return target
-
-
-def database_state():
-    return (
-        sorted(Course.select(Course.ref, Course.stage, Course.version).tuples()),
-        Conversation.select().count(),
-        CourseEvent.select().count(),
-    )
-
-
-def edit(folder, table, old, new):
-    path = folder / f"{table}.csv"
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def refused(call):
@@ -468,7 +441,7 @@ def bombs(tmp_path):
     ]
 
 
-def test_workbook_bombs_are_refused_early_and_change_nothing(youth, tmp_path):
+def test_workbook_bombs_are_refused_early_and_change_nothing(branches, tmp_path):
     """Refused by the checks before openpyxl reads a cell (the message names which); the time
     is printed (-s), not asserted: a benchmark's business, on a machine this noisy."""
     for name, path, message in bombs(tmp_path):
@@ -481,7 +454,7 @@ def test_workbook_bombs_are_refused_early_and_change_nothing(youth, tmp_path):
     assert Course.select().count() == 0
 
 
-def test_a_workbook_bomb_upload_gets_a_danish_message_on_the_page(youth, coordinator, tmp_path):
+def test_a_workbook_bomb_upload_gets_a_danish_message_on_the_page(branches, coordinator, tmp_path):
     _name, path, message = bombs(tmp_path)[0]
     body = tmp_path / "body"
     response, _read = post_body(coordinator, body, multipart_body(body, [("historik.xlsx", path)]))
@@ -492,7 +465,7 @@ def test_a_workbook_bomb_upload_gets_a_danish_message_on_the_page(youth, coordin
     assert Course.select().count() == 0
 
 
-def test_a_sheet_that_declares_a_million_rows_stops_at_the_row_limit(youth, tmp_path, app):
+def test_a_sheet_that_declares_a_million_rows_stops_at_the_row_limit(branches, tmp_path, app):
     app.config["IMPORT_MAX_ROWS"] = 1000
     sheet = deflated(
         SHEET_HEAD.replace(b"<sheetData>", b'<dimension ref="A1:XFD1048576"/><sheetData>')
@@ -505,13 +478,13 @@ def test_a_sheet_that_declares_a_million_rows_stops_at_the_row_limit(youth, tmp_
     assert "inquiries, række 1002: der er flere end 1.000 rækker" in text
 
 
-def test_a_cell_openpyxl_cannot_read_refuses_at_its_row(youth, tmp_path):
+def test_a_cell_openpyxl_cannot_read_refuses_at_its_row(branches, tmp_path):
     sheet = deflated(SHEET_HEAD + b'<row><c t="n"><v>not a number</v></c></row>' + SHEET_TAIL)
     text = refused(lambda: list(read_path(bomb(tmp_path / "odd.xlsx", sheet))["inquiries"]))
     assert "inquiries, række 2: rækken kan ikke læses i regnearket." in text
 
 
-def test_a_workbook_with_broken_compressed_data_is_unreadable(youth, tmp_path):
+def test_a_workbook_with_broken_compressed_data_is_unreadable(branches, tmp_path):
     data, crc, size = deflated(SHEET_HEAD + SHEET_TAIL)
     sheet = (data[:10] + b"\xff" * 40 + data[50:], crc, size)
     text = refused(lambda: read_path(bomb(tmp_path / "broken.xlsx", sheet)))
@@ -538,9 +511,9 @@ def history_workbook(path, birth_year="1972", ref="A1"):
     "value, shown",
     [("19²2", "19²2"), ("١٩٧٢", "١٩٧٢"), (1e300, str(int(1e300))[:40]), (-1972, "-1972")],
 )
-def test_odd_numbers_in_a_workbook_are_refused(youth, tmp_path, value, shown):
+def test_odd_numbers_in_a_workbook_are_refused(branches, tmp_path, value, shown):
     path = history_workbook(tmp_path / "history.xlsx", birth_year=value)
-    text = refused(lambda: import_history(read_path(path), youth))
+    text = refused(lambda: import_history(read_path(path), branches))
     assert f"inquiries, række 2: fødselsåret “{shown}" in text
     assert Course.select().count() == 0
 
@@ -549,21 +522,21 @@ def test_odd_numbers_in_a_workbook_are_refused(youth, tmp_path, value, shown):
 
 
 @pytest.mark.parametrize("digit", ["19²2", "²", "١٩٧٢", "１９７２", "+1972", "1_972", "1972.0"])
-def test_a_birth_year_of_odd_digits_is_refused(youth, folder, digit):
+def test_a_birth_year_of_odd_digits_is_refused(branches, folder, digit):
     edit(folder, "inquiries", "1972", digit)
-    text = refused(lambda: import_history(read_folder(folder), youth))
+    text = refused(lambda: import_history(read_folder(folder), branches))
     assert "inquiries.csv, række 8: fødselsåret" in text
     assert Course.select().count() == 0
 
 
 @pytest.mark.parametrize("day", ["2012-1²-15", "２０１２-10-15", "2012-10-1５", "20121015"])
-def test_a_date_of_odd_digits_is_refused(youth, folder, day):
+def test_a_date_of_odd_digits_is_refused(branches, folder, day):
     edit(folder, "inquiries", "A2,2012-10-15", f"A2,{day}")
-    text = refused(lambda: import_history(read_folder(folder), youth))
+    text = refused(lambda: import_history(read_folder(folder), branches))
     assert "inquiries.csv, række 3:" in text and "ikke en gyldig dato" in text
 
 
-def test_the_superscript_digit_upload_gets_a_danish_message(youth, coordinator, tmp_path):
+def test_the_superscript_digit_upload_gets_a_danish_message(branches, coordinator, tmp_path):
     files = []
     for table in TABLES:
         text = (HISTORY / f"{table}.csv").read_text(encoding="utf-8")
@@ -593,13 +566,13 @@ def test_numbers_are_parsed_from_ascii_digits_only():
     assert row_id(str(MAX_ROW_ID)) == MAX_ROW_ID
 
 
-def test_a_long_ref_and_a_long_line_are_refused_by_name(youth, folder):
+def test_a_long_ref_and_a_long_line_are_refused_by_name(branches, folder):
     edit(folder, "inquiries", "A2,", "A2" + "x" * 70 + ",")
-    text = refused(lambda: import_history(read_folder(folder), youth))
+    text = refused(lambda: import_history(read_folder(folder), branches))
     assert "inquiries.csv, række 3: “ref” er længere end 64 tegn" in text
     shutil.copy(HISTORY / "inquiries.csv", folder / "inquiries.csv")
     (folder / "courses.csv").write_bytes(b"ref,started_on\n" + b"x" * (70 * 1024) + b"\n")
-    text = refused(lambda: import_history(read_folder(folder), youth))
+    text = refused(lambda: import_history(read_folder(folder), branches))
     assert "courses.csv, række 2: linjen er længere end 65.536 byte" in text
 
 
@@ -607,9 +580,9 @@ def test_a_long_ref_and_a_long_line_are_refused_by_name(youth, folder):
 
 
 @pytest.mark.parametrize("ref", ["=1+2", "+A1", "-A1", "@SUM(A1)", "=HYPERLINK(x)"])
-def test_a_ref_that_a_spreadsheet_would_run_is_refused(youth, folder, ref):
+def test_a_ref_that_a_spreadsheet_would_run_is_refused(branches, folder, ref):
     edit(folder, "inquiries", "A2,2012-10-15", f"{ref},2012-10-15")
-    text = refused(lambda: import_history(read_folder(folder), youth))
+    text = refused(lambda: import_history(read_folder(folder), branches))
     assert f"inquiries.csv, række 3: ref “{ref}” begynder med et tegn" in text
     assert Course.select().count() == 0
 
@@ -665,8 +638,8 @@ def test_the_annual_csv_and_xlsx_neutralise_text_and_keep_numbers(app):
     assert plain[1:] == ["t,r,1,-3", "t,s,1,'+1"]
 
 
-def test_the_annual_downloads_have_no_formula_cells(coordinator, youth):
-    import_history(read_folder(HISTORY), youth)
+def test_the_annual_downloads_have_no_formula_cells(coordinator, branches):
+    import_history(read_folder(HISTORY), branches)
     workbook = load_workbook(io.BytesIO(coordinator.get("/statistics/annual.xlsx").data))
     cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
     assert cells and not [cell for cell in cells if cell.data_type == "f"]
