@@ -188,6 +188,12 @@ def pages(found):
     return listed
 
 
+def chosen(listed, wanted):
+    if wanted is None:
+        return listed
+    return [page for page in listed if any(word in page[0] for word in wanted)]
+
+
 def percentile(values, share):
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
@@ -359,8 +365,15 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--regenerate", action="store_true", help="drop a reused database")
+    parser.add_argument(
+        "--pages",
+        default=None,
+        help="measure only the pages whose label contains one of these comma-separated words "
+        "(the throughput runs with 'dashboard', the report with 'report')",
+    )
     args = parser.parse_args()
 
+    wanted = [w.strip() for w in args.pages.split(",")] if args.pages else None
     workdir = Path(args.workdir or f"/tmp/trivsel-bench-{args.scale:g}-{args.offers}")
     if args.regenerate and workdir.exists():
         shutil.rmtree(workdir)
@@ -393,19 +406,22 @@ def main():
         wait_until_up(port, server)
         clients = {role: Client(port).login(email) for role, email in LOGINS.items()}
         floor_times = [timed(clients["coordinator"], "/_bench/floor")[0] for _ in range(30)]
-        rows = measure(clients, pages(found), args.requests)
+        rows = measure(clients, chosen(pages(found), wanted), args.requests)
         print_table(rows, statistics.median(floor_times))
         print()
-        email = LOGINS["coordinator"]
-        dashboard = throughput(port, email, "/dashboard", args.clients, args.seconds)
-        floor = throughput(port, email, "/_bench/floor", args.clients, args.seconds)
-        print(
-            f"throughput, {args.clients} clients: dashboard {dashboard:.0f} req/s, "
-            f"floor {floor:.0f} req/s"
-        )
+        if wanted is None or "dashboard" in wanted:
+            email = LOGINS["coordinator"]
+            dashboard = throughput(port, email, "/dashboard", args.clients, args.seconds)
+            floor = throughput(port, email, "/_bench/floor", args.clients, args.seconds)
+            print(
+                f"throughput, {args.clients} clients: dashboard {dashboard:.0f} req/s, "
+                f"floor {floor:.0f} req/s"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if wanted is not None and "report" not in wanted:
+        return
     work, plain = report_ratio(env, database_url)
     ratio = work / plain if plain else float("inf")
     print(
