@@ -270,3 +270,38 @@ def test_the_page_shows_the_most_linked_offers_and_the_downloads_every_offer(
     response = coordinator.get("/statistics/annual-data.csv?year_start=01-01")
     data = response.get_data(as_text=True)
     assert f"2013-01-01/{walk}" in data and f"2013-01-01/{computer}" in data
+
+
+def test_a_range_from_zero_counts_the_citizens_without_a_conversation(app, goals):
+    with app.app_context():
+        course("main", 0)  # ran in 2013 without a conversation
+        app.config["GOAL_CONVERSATIONS_PER_CITIZEN"] = (1, 7)
+        assert (year("main").within_goal, year("main").citizens_in_courses) == (1, 12)
+        app.config["GOAL_CONVERSATIONS_PER_CITIZEN"] = (0, 7)
+        assert year("main").within_goal == 2  # the one with 1, and the one with none
+
+
+def test_the_page_shows_one_years_bridging_and_the_print_every_year(app, goals, coordinator):
+    with app.app_context():
+        OfferLink.create(
+            course=goals["main"][2], offer=goals["walk"], linked_on=date(2014, 2, 1), went=None
+        )
+    walk, computer = goals["walk"].id, goals["computer"].id
+    html = statistics_page(coordinator)  # the newest year with bridging, by default
+    offers = Tables(html).tables["bridging-offers-main"]["rows"]
+    assert list(offers) == [f"2014-01-01/{walk}"]
+    assert '<option value="2013-01-01">2013</option>' in html
+    assert '<option value="2014-01-01" selected>2014</option>' in html
+    response = coordinator.get("/statistics/?year_start=01-01&bridging_year=2013-01-01")
+    offers = Tables(response.get_data(as_text=True)).tables["bridging-offers-main"]["rows"]
+    assert f"2013-01-01/{computer}" in offers and f"2014-01-01/{walk}" not in offers
+    printed = coordinator.get("/statistics/?year_start=01-01&print=1").get_data(as_text=True)
+    offers = Tables(printed).tables["bridging-offers-main"]["rows"]
+    assert {f"2013-01-01/{computer}", f"2014-01-01/{walk}"} <= set(offers)
+    assert 'name="bridging_year"' not in printed
+    nonsense = coordinator.get("/statistics/?year_start=01-01&bridging_year=1999-13-45")
+    assert nonsense.status_code == 200
+    assert (
+        f"2014-01-01/{walk}"
+        in Tables(nonsense.get_data(as_text=True)).tables["bridging-offers-main"]["rows"]
+    )

@@ -12,6 +12,7 @@ from trivsel.invitations.models import Invitation, PasswordReset
 from trivsel.notifications.models import NotificationPreference, OutboxMessage
 from trivsel.privacy.models import AccessLog, Consent, RetentionRun
 from trivsel.referrals.models import Referral, ReferrerContact
+from trivsel.statistics.models import StatisticsGeneration
 from trivsel.stories.models import Story
 from trivsel.supervision.models import (
     SupervisionAttendance,
@@ -56,6 +57,7 @@ MODELS = [
     PasswordReset,
     TwoFactor,
     RecoveryCode,
+    StatisticsGeneration,
 ]
 
 

@@ -30,7 +30,8 @@ def report_annual_command(branch, year_start, fmt):
     if branch != statistics.ALL and branch not in get_plugins().branches():
         raise click.BadParameter(f"unknown branch {branch!r}", param_hint="--branch")
     with db.database.connection_context():
-        rows = [f.as_dict() for f in statistics.annual_figures(branch, month_day)]
+        figures = statistics.annual_figures(branch, month_day, goals=False)
+        rows = [f.as_dict() for f in figures]
     click.echo(statistics.render_rows(rows, fmt), nl=False)
 
 

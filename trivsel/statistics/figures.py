@@ -8,8 +8,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app, has_app_context
-from peewee import JOIN, Case, Select, Value, fn
+from peewee import Case, Cast, Select, Value, fn
 
+from trivsel.core import db
 from trivsel.core.numbers import parse_int
 from trivsel.core.spreadsheets import safe_cell, safe_row
 from trivsel.courses.models import Conversation, Course
@@ -57,20 +58,22 @@ def project_years(first_day, last_day, month_day):
 
 
 def data_span():
-    """The first and last date anything happened, or None when there is no data."""
-    bounds = Course.select(
-        fn.MIN(Course.received_on),
-        fn.MAX(Course.received_on),
-        fn.MIN(Course.started_on),
-        fn.MAX(Course.ended_on),
-    ).tuples()[0]
-    held = Conversation.select(fn.MIN(Conversation.held_on), fn.MAX(Conversation.held_on)).tuples()[
-        0
-    ]
-    days = [as_date(d) for d in (*bounds, *held) if d]
+    """The first and last date anything happened, or None when there is no data. Each bound
+    is a subquery of its own, so each reads one end of its column's index."""
+    bounds = (
+        Course.select(fn.MIN(Course.received_on)),
+        Course.select(fn.MAX(Course.received_on)),
+        Course.select(fn.MIN(Course.started_on)),
+        Course.select(fn.MAX(Course.ended_on)),
+        Conversation.select(fn.MIN(Conversation.held_on)),
+        Conversation.select(fn.MAX(Conversation.held_on)),
+    )
+    row = Course._meta.database.execute(Select(columns=bounds)).fetchone()
+    days = [as_date(d) for d in row if d]
     if not days:
         return None
-    return min(days), max(days + [date.today()] if bounds[2] else days)
+    started = row[2]
+    return min(days), max(days + [date.today()] if started else days)
 
 
 def years_with_data(month_day):
@@ -100,6 +103,37 @@ def union_table(rows, alias):
     for select in selects[1:]:
         union = union.union_all(select)
     return union.alias(alias)
+
+
+def project_year(column, month_day):
+    """SQL: the calendar year in which the project year holding `column`'s day began (2012
+    for 2013-03-01 in project years from 1 September), so that a figure over single days is
+    one GROUP BY, one pass over the rows, on SQLite and PostgreSQL alike."""
+    if db.is_sqlite():
+        year = Cast(fn.strftime("%Y", column), "INTEGER")
+        month_and_day = fn.strftime("%m-%d", column)
+    else:
+        year = Cast(fn.date_part("year", column), "INTEGER")
+        month_and_day = fn.to_char(column, "MM-DD")
+    if tuple(month_day) == (1, 1):
+        return year
+    before_start = Case(None, [(month_and_day < "{:02d}-{:02d}".format(*month_day), 1)], 0)
+    return year - before_start
+
+
+def by_project_year(query, month_day, years):
+    """Run a query grouped on project_year(...) (its first column) and return {start: row
+    tuple} for the project years in `years` ([(start, end)]); a day outside them (a meeting
+    booked for next year) is left out, as the years table's join leaves it out."""
+    starts = {start for start, _end in years}
+    rows = {}
+    for year, *values in query.tuples():
+        if year is None:
+            continue
+        start = date(int(year), *month_day)
+        if start in starts:
+            rows[start] = tuple(values)
+    return rows
 
 
 def during(column, start, end):
@@ -185,21 +219,23 @@ class YearFigures:
         }
 
 
-def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
+def annual_figures(branch=MAIN, month_day=(1, 1), years=None, goals=True):
     """The report's main figures for one branch (or ALL), one entry per project year that has
     any data, oldest first. Inquiries for the main branch count every branch, as the report
-    does; for any other branch, only that branch's."""
+    does; for any other branch, only that branch's. Without `goals`, the goal fields stay at
+    their defaults (the funder's table alone, as `flask report annual` prints it)."""
     if years is None:
         years = years_with_data(month_day)
     if not years:
         return []
     py = years_table(years)
-    inquiries = _inquiries(py, branch)
+    inquiries = _inquiries(years, month_day, branch)
     citizens = _citizens_in_courses(py, branch)
-    conversations = _conversations(py, branch)
-    follow_on = _follow_on(py, branch)
-    within = _within_goal(py, branch, *goal_range())
-    follow_up = _follow_up(py, branch)
+    conversations = _conversations(years, month_day, branch)
+    follow_on = _follow_on(years, month_day, branch)
+    if goals:
+        within = _within_goal(years, month_day, branch, *goal_range())
+        follow_up = _follow_up(years, month_day, branch)
     figures = [
         _year_figures(
             year_start,
@@ -210,13 +246,14 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None):
         )
         for year_start, _ in years
     ]
-    figures = [
-        replace(
-            f,
-            **_goal_figures(f.citizens_in_courses, _count(within, f.start), follow_up.get(f.start)),
-        )
-        for f in figures
-    ]
+    if goals:
+        figures = [
+            replace(
+                f,
+                **_goal_figures(f.citizens_in_courses, within.get(f.start), follow_up.get(f.start)),
+            )
+            for f in figures
+        ]
     return [f for f in figures if f.has_data()]
 
 
@@ -227,8 +264,11 @@ def goal_range():
     return DEFAULT_GOAL_RANGE
 
 
-def _goal_figures(citizens, within, follow_up):
+def _goal_figures(citizens, within_row, follow_up):
     """The goal fields of YearFigures from the counts the queries returned."""
+    in_range, with_conversations = (int(n or 0) for n in within_row or (0, 0))
+    # The citizens in courses without a conversation in the year have 0 of them.
+    within = in_range + (citizens - with_conversations if goal_range()[0] <= 0 else 0)
     followed_up, heard_known, heard, *quality = (int(n or 0) for n in follow_up or (0,) * 6)
     quality_known = sum(quality)
     values = {
@@ -262,21 +302,18 @@ def _year_figures(year_start, inquiries, citizens, conversations, follow_on):
     )
 
 
-def _inquiries(py, branch):
+def _inquiries(years, month_day, branch):
     """{start: (inquiries received in the year,)}: every branch's for MAIN and ALL."""
-    start, end = py.c.start, py.c.end
-    query = (
-        Course.select(start, fn.COUNT(Course.id))
-        .from_(py)
-        .join(Course, on=during(Course.received_on, start, end))
-    )
+    year = project_year(Course.received_on, month_day)
+    query = Course.select(year, fn.COUNT(Course.id))
     if branch not in (MAIN, ALL):
         query = query.where(Course.branch == branch)
-    return by_year(query.group_by(start))
+    return by_project_year(query.group_by(year), month_day, years)
 
 
 def _citizens_in_courses(py, branch):
-    """{start: (courses running in the year,)}."""
+    """{start: (courses running in the year,)}: a course may run in two or three project
+    years, so this one joins the years table."""
     start, end = py.c.start, py.c.end
     query = (
         Course.select(start, fn.COUNT(Course.id))
@@ -289,88 +326,76 @@ def _citizens_in_courses(py, branch):
     return by_year(_branch_filter(query, branch).group_by(start))
 
 
-def _conversations(py, branch):
+def _conversations(years, month_day, branch):
     """{start: (conversations held in the year,)}."""
-    start, end = py.c.start, py.c.end
-    query = (
-        Conversation.select(start, fn.COUNT(Conversation.id))
-        .from_(py)
-        .join(
-            Conversation,
-            on=during(Conversation.held_on, start, end),
+    year = project_year(Conversation.held_on, month_day)
+    query = Conversation.select(year, fn.COUNT(Conversation.id))
+    if branch != ALL:
+        query = query.where(
+            Conversation.course.in_(Course.select(Course.id).where(Course.branch == branch))
         )
-        .join(Course, on=(Conversation.course == Course.id))
-    )
-    return by_year(_branch_filter(query, branch).group_by(start))
+    return by_project_year(query.group_by(year), month_day, years)
 
 
-def _follow_on(py, branch):
+def _follow_on(years, month_day, branch):
     """{start: (courses ended in the year with a follow-on answer, of them answered yes)}."""
-    start, end = py.c.start, py.c.end
+    year = project_year(Course.ended_on, month_day)
     yes = Case(None, [(Course.follow_on_contact == True, 1)], 0)  # noqa: E712
-    query = (
-        Course.select(start, fn.COUNT(Course.id), fn.SUM(yes))
-        .from_(py)
-        .join(
-            Course,
-            on=(
-                Course.started_on.is_null(False)
-                & Course.follow_on_contact.is_null(False)
-                & during(Course.ended_on, start, end)
-            ),
-        )
+    query = Course.select(year, fn.COUNT(Course.id), fn.SUM(yes)).where(
+        Course.started_on.is_null(False)
+        & Course.follow_on_contact.is_null(False)
+        & Course.ended_on.is_null(False)
     )
-    return by_year(_branch_filter(query, branch).group_by(start))
+    return by_project_year(_branch_filter(query, branch).group_by(year), month_day, years)
 
 
-def _within_goal(py, branch, low, high):
-    """{start: (citizens in courses whose conversations in the year number low..high,)}: a
-    count per course and year in a derived table, then a count per year of those in range
-    (a course without a conversation in the year counts as outside it)."""
-    start, end = py.c.start, py.c.end
+def _within_goal(years, month_day, branch, low, high):
+    """{start: (citizens in courses whose conversations in the year number low..high,)}: the
+    conversations counted per course and project year in one pass, then the pairs of a
+    course and a year it ran in counted by whether their count is in range. A course running
+    in a year without a conversation in it has a count of 0 (inside the range only when low
+    is 0; then counted as the citizens in courses less the pairs with conversations)."""
+    year = project_year(Conversation.held_on, month_day)
     per_course = (
-        Course.select(start.alias("start"), fn.COUNT(Conversation.id).alias("n"))
-        .from_(py)
-        .join(Course, on=running_in(start, end))
-        .join(
-            Conversation,
-            JOIN.LEFT_OUTER,
-            on=((Conversation.course == Course.id) & during(Conversation.held_on, start, end)),
+        Conversation.select(
+            Conversation.course.alias("course_id"),
+            year.alias("y"),
+            fn.COUNT(Conversation.id).alias("n"),
         )
+        .group_by(Conversation.course, year)
+        .alias("per_course")
     )
-    per_course = _branch_filter(per_course, branch).group_by(start, Course.id).alias("per_course")
     n = per_course.c.n
-    within = Case(None, [((n >= low) & (n <= high), 1)], 0)
-    return by_year(
-        Course.select(per_course.c.start, fn.SUM(within))
-        .from_(per_course)
-        .group_by(per_course.c.start)
+    y = per_course.c.y
+    ran = (project_year(Course.started_on, month_day) <= y) & (
+        Course.ended_on.is_null() | (project_year(Course.ended_on, month_day) >= y)
     )
+    within = Case(None, [((n >= max(low, 1)) & (n <= high), 1)], 0)
+    query = (
+        Course.select(y, fn.SUM(within), fn.COUNT(Course.id))
+        .from_(per_course)
+        .join(Course, on=((Course.id == per_course.c.course_id) & ran))
+        .where(Course.started_on.is_null(False))
+    )
+    return by_project_year(_branch_filter(query, branch).group_by(y), month_day, years)
 
 
-def _follow_up(py, branch):
+def _follow_up(years, month_day, branch):
     """{start: (follow-up calls in the year, of them with a seen-and-heard answer, answered
     yes, quality of life better, same, worse)}."""
-    start, end = py.c.start, py.c.end
+    year = project_year(Course.followed_up_on, month_day)
 
     def counted(condition):
         return fn.SUM(Case(None, [(condition, 1)], 0))
 
-    query = (
-        Course.select(
-            start,
-            fn.COUNT(Course.id),
-            fn.COUNT(Course.felt_heard),
-            counted(Course.felt_heard == True),  # noqa: E712
-            *(counted(Course.quality_of_life == key) for key in QUALITY_KEYS),
-        )
-        .from_(py)
-        .join(
-            Course,
-            on=(Course.started_on.is_null(False) & during(Course.followed_up_on, start, end)),
-        )
-    )
-    return by_year(_branch_filter(query, branch).group_by(start))
+    query = Course.select(
+        year,
+        fn.COUNT(Course.id),
+        fn.COUNT(Course.felt_heard),
+        counted(Course.felt_heard == True),  # noqa: E712
+        *(counted(Course.quality_of_life == key) for key in QUALITY_KEYS),
+    ).where(Course.started_on.is_null(False) & Course.followed_up_on.is_null(False))
+    return by_project_year(_branch_filter(query, branch).group_by(year), month_day, years)
 
 
 def render_rows(rows, fmt):

@@ -96,18 +96,44 @@ class BridgingTable:
 OFFER_ROWS = 25
 
 
-def bridging_tables(report, offer_rows=None):
+def bridging_years(report):
+    """The project years with any bridging, oldest first."""
+    linked = {
+        year
+        for source in (report.bridging_offers, report.bridging_categories)
+        for _key, _label, per_year in source
+        for year in per_year
+    }
+    return [year for year in report.years if year in linked]
+
+
+def chosen_bridging_year(report, text):
+    """The bridging year the page shows: the one asked for (its first day as YYYY-MM-DD)
+    when it has bridging, else the newest that has; None when none has."""
+    years = bridging_years(report)
+    for year in years:
+        if year.isoformat() == text:
+            return year
+    return years[-1] if years else None
+
+
+def bridging_tables(report, offer_rows=None, only_year=None):
     """[BridgingTable]: per branch (as report.tables), by offer and by category; a branch
     without any link is left out. With `offer_rows`, each year of a table by offer keeps only
     its `offer_rows` most linked offers (in the table's order), the rest counted in
-    left_off."""
+    left_off. With `only_year`, the tables hold that project year alone (the page shows one
+    year at a time; the print version and the downloads every year)."""
     tables = []
     for kind, title, heading, source in (
         ("offers", _l("Brobygning pr. tilbud"), _l("Tilbud"), report.bridging_offers),
         ("categories", _l("Brobygning pr. kategori"), _l("Kategori"), report.bridging_categories),
     ):
         for key, label, per_year in source:
-            years = [(year, per_year[year]) for year in report.years if year in per_year]
+            years = [
+                (year, per_year[year])
+                for year in report.years
+                if year in per_year and only_year in (None, year)
+            ]
             left_off = {}
             if kind == "offers" and offer_rows is not None:
                 years, left_off = _most_linked(years, offer_rows)
@@ -134,16 +160,19 @@ def _most_linked(years, limit):
     return shown, left_off
 
 
-def report_context(report, goal, offer_rows=None):
+def report_context(report, goal, offer_rows=None, bridging_year=None):
     """What the page and its print version show besides the report and the form; `goal` is
     the follow-on goal in percent; `offer_rows` limits the bridging per offer (see
-    bridging_tables; the downloads pass none)."""
+    bridging_tables; the downloads pass none); `bridging_year` (the page's) shows the bridging
+    of that project year alone, with a choice of the others."""
     low, high = current_app.config["GOAL_CONVERSATIONS_PER_CITIZEN"]
     return {
         "charts": report_charts(report, goal) if report.shown_years else [],
         "core_rows": CORE_ROWS,
         "goal_groups": goal_groups(low, high),
-        "bridging_tables": bridging_tables(report, offer_rows),
+        "bridging_tables": bridging_tables(report, offer_rows, bridging_year),
+        "bridging_year": bridging_year,
+        "bridging_years": bridging_years(report) if bridging_year else [],
         "bridging_columns": BRIDGING_COLUMNS,
         "offer_rows": offer_rows,
         "core_cell": core_cell,

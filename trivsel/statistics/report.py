@@ -1,6 +1,7 @@
 """The whole annual report: the main tables, the goals and the figures beside them."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import current_app
 from flask_babel import format_decimal
@@ -16,11 +17,11 @@ from trivsel.statistics.codes import ENDED_AT_INTAKE, PENDING_STAGES
 from trivsel.statistics.figures import (
     ALL,
     MAIN,
-    as_date,
+    by_project_year,
     by_year,
-    during,
     per_citizen,
     percent,
+    project_year,
     years_table,
 )
 
@@ -75,43 +76,42 @@ def _outcome_case():
     )
 
 
-def _counts_by(py, column):
-    start, end = py.c.start, py.c.end
-    query = (
-        Course.select(start, column.alias("key"), fn.COUNT(Course.id))
-        .from_(py)
-        .join(Course, on=during(Course.received_on, start, end))
-        .group_by(start, column)
-    )
+def _counts_by(years, month_day, column):
+    """{start: {key: inquiries received in the year with that key}}."""
+    year = project_year(Course.received_on, month_day)
+    query = Course.select(year, column.alias("key"), fn.COUNT(Course.id)).group_by(year, column)
+    starts = {start for start, _end in years}
     result = {}
     for year_start, key, n in query.tuples():
-        result.setdefault(as_date(year_start), {})[key] = n
+        start = date(int(year_start), *month_day)
+        if start in starts:
+            result.setdefault(start, {})[key] = n
     return result
 
 
-def _ranked(py, value, date_column, extra=None):
-    """(start, value, rank within year, count within year) for the value's non-null rows."""
-    start, end = py.c.start, py.c.end
-    condition = value.is_null(False) & during(date_column, start, end)
+def _ranked(month_day, value, date_column, extra=None):
+    """(year, value, rank within year, count within year) for the value's non-null rows, the
+    year as project_year gives it."""
+    year = project_year(date_column, month_day)
+    condition = value.is_null(False) & date_column.is_null(False)
     if extra is not None:
         condition &= extra
     return (
         Course.select(
-            start.alias("start"),
+            year.alias("start"),
             value.alias("value"),
-            fn.ROW_NUMBER().over(partition_by=[start], order_by=[value]).alias("rn"),
-            fn.COUNT(Course.id).over(partition_by=[start]).alias("n"),
+            fn.ROW_NUMBER().over(partition_by=[year], order_by=[value]).alias("rn"),
+            fn.COUNT(Course.id).over(partition_by=[year]).alias("n"),
         )
-        .from_(py)
-        .join(Course, on=condition)
+        .where(condition)
         .alias("ranked")
     )
 
 
-def _median_and_p90(py, value, date_column, extra=None):
+def _median_and_p90(years, month_day, value, date_column, extra=None):
     """Median (mean of the middle two for an even count) and the 90th percentile (nearest
     rank) per year, by window functions that SQLite and PostgreSQL share."""
-    ranked = _ranked(py, value, date_column, extra)
+    ranked = _ranked(month_day, value, date_column, extra)
     rn, n, ranked_value = ranked.c.rn, ranked.c.n, ranked.c.value
     middle = (rn == (n + 1) / 2) | (rn == (n + 2) / 2)
     # One pass over the ranked rows for both (the ranking is the costly part).
@@ -124,9 +124,11 @@ def _median_and_p90(py, value, date_column, extra=None):
         .from_(ranked)
         .where(middle | (rn == (n * 9 + 9) / 10))
         .group_by(ranked.c.start)
-        .tuples()
     )
-    return {as_date(s): (float(median), p90) for s, median, p90 in rows}
+    return {
+        start: (float(median), p90)
+        for start, (median, p90) in by_project_year(rows, month_day, years).items()
+    }
 
 
 def _days(later, earlier):
@@ -148,17 +150,19 @@ def build(month_day, branches):
     if not years:
         return report
     py = years_table(years)
-    report.by_source = _counts_by(py, Course.initiated_by)
-    report.by_outcome = _counts_by(py, _outcome_case())
-    report.waits = _median_and_p90(py, Course.first_contact_working_days, Course.received_on)
+    report.by_source = _counts_by(years, month_day, Course.initiated_by)
+    report.by_outcome = _counts_by(years, month_day, _outcome_case())
+    report.waits = _median_and_p90(
+        years, month_day, Course.first_contact_working_days, Course.received_on
+    )
     length = _days(Course.ended_on, Course.started_on)
     report.lengths = _median_and_p90(
-        py, length, Course.ended_on, extra=Course.started_on.is_null(False)
+        years, month_day, length, Course.ended_on, extra=Course.started_on.is_null(False)
     )
     report.volunteers = _volunteers(py)
     report.courses_per_volunteer = corps_figures.courses_per_volunteer(py)
     report.supervision_attendance = corps_figures.attendance_rate(py)
-    report.who5 = _who5(py)
+    report.who5 = _who5(years, month_day)
     report.bridging_offers = [
         (key, label, bridging.by_offer(py, key)) for key, label in _table_branches(branches)
     ]
@@ -198,23 +202,19 @@ def _volunteers(py):
     return {y: ((active.get(y) or (0,))[0], *moves.get(y, (0, 0))) for y in years}
 
 
-def _who5(py):
+def _who5(years, month_day):
     """Per year of the follow-up call: courses with both WHO-5 scores, and the mean change."""
-    start, end = py.c.start, py.c.end
-    rows = by_year(
-        Course.select(
-            start, fn.COUNT(Course.id), fn.AVG(Course.who5_follow_up - Course.who5_intake)
+    year = project_year(Course.followed_up_on, month_day)
+    rows = by_project_year(
+        Course.select(year, fn.COUNT(Course.id), fn.AVG(Course.who5_follow_up - Course.who5_intake))
+        .where(
+            Course.who5_intake.is_null(False)
+            & Course.who5_follow_up.is_null(False)
+            & Course.followed_up_on.is_null(False)
         )
-        .from_(py)
-        .join(
-            Course,
-            on=(
-                Course.who5_intake.is_null(False)
-                & Course.who5_follow_up.is_null(False)
-                & during(Course.followed_up_on, start, end)
-            ),
-        )
-        .group_by(start)
+        .group_by(year),
+        month_day,
+        years,
     )
     return {y: (n, round(float(change), 1)) for y, (n, change) in rows.items()}
 

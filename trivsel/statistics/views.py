@@ -19,7 +19,7 @@ from trivsel.core.auth import allow, allowed_roles
 from trivsel.core.errors import http_error
 from trivsel.core.plugins import get_plugins
 from trivsel.core.rendering import render
-from trivsel.statistics import exports, pdf, presentation, tables
+from trivsel.statistics import cache, exports, pdf, presentation, tables
 from trivsel.statistics import figures as statistics
 from trivsel.statistics import report as annual_report
 from trivsel.statistics.forms import ImportForm, YearStartForm
@@ -55,7 +55,7 @@ def chosen_year_start():
 def chosen_report():
     """The form and the report by the chosen project year."""
     form, month_day = chosen_year_start()
-    return form, annual_report.build(month_day, get_plugins().branches())
+    return form, cache.report(month_day, get_plugins().branches(), annual_report.build)
 
 
 @bp.route("/")
@@ -63,19 +63,29 @@ def chosen_report():
 def index():
     form, report = chosen_report()
     printing = request.args.get("print") == "1"
+    # The page shows the bridging of one project year (a year's tables run to hundreds of
+    # rows); the print version and the PDF show every year.
+    bridging_year = (
+        None
+        if printing
+        else presentation.chosen_bridging_year(report, request.args.get("bridging_year"))
+    )
     return render(
         "statistics/print.html" if printing else "statistics/index.html",
         form=form,
         report=report,
-        **page_context(report),
+        **page_context(report, bridging_year),
     )
 
 
-def page_context(report):
+def page_context(report, bridging_year=None):
     """What the page, its print version and the PDF show around the report."""
     return {
         **presentation.report_context(
-            report, current_app.config["GOAL_FOLLOW_ON_PERCENT"], presentation.OFFER_ROWS
+            report,
+            current_app.config["GOAL_FOLLOW_ON_PERCENT"],
+            presentation.OFFER_ROWS,
+            bridging_year,
         ),
         "centre": current_app.config["CENTRE_NAME"],
         "period": tables.period(report),
