@@ -265,28 +265,31 @@ def throughput(port, email, path, clients, seconds):
 
 
 PLAIN_SQL = {
-    # The same four aggregates as `report annual` (calendar project years), written by hand.
+    # The same four aggregates as `report annual` (the main branch, calendar project years;
+    # inquiries of every branch, as the report counts them), written by hand.
     "sqlite": [
         "SELECT strftime('%Y', received_on) AS y, count(*) FROM course GROUP BY y",
         "WITH years(y) AS (SELECT DISTINCT strftime('%Y', received_on) FROM course) "
-        "SELECT y, count(*) FROM years JOIN course ON started_on IS NOT NULL "
-        "AND started_on < (y + 1) || '-01-01' AND (ended_on IS NULL OR ended_on >= y || '-01-01') "
-        "GROUP BY y",
-        "SELECT strftime('%Y', held_on) AS y, count(*) FROM conversation GROUP BY y",
+        "SELECT y, count(*) FROM years JOIN course ON branch = 'main' "
+        "AND started_on IS NOT NULL AND started_on < (y + 1) || '-01-01' "
+        "AND (ended_on IS NULL OR ended_on >= y || '-01-01') GROUP BY y",
+        "SELECT strftime('%Y', v.held_on) AS y, count(*) FROM conversation v "
+        "JOIN course c ON c.id = v.course_id WHERE c.branch = 'main' GROUP BY y",
         "SELECT strftime('%Y', ended_on) AS y, count(*), sum(follow_on_contact) FROM course "
-        "WHERE started_on IS NOT NULL AND follow_on_contact IS NOT NULL "
+        "WHERE branch = 'main' AND started_on IS NOT NULL AND follow_on_contact IS NOT NULL "
         "AND ended_on IS NOT NULL GROUP BY y",
     ],
     "postgresql": [
         "SELECT extract(year FROM received_on) AS y, count(*) FROM course GROUP BY y",
         "WITH years(y) AS (SELECT DISTINCT extract(year FROM received_on)::int FROM course) "
-        "SELECT y, count(*) FROM years JOIN course ON started_on IS NOT NULL "
-        "AND started_on < make_date(y + 1, 1, 1) "
+        "SELECT y, count(*) FROM years JOIN course ON branch = 'main' "
+        "AND started_on IS NOT NULL AND started_on < make_date(y + 1, 1, 1) "
         "AND (ended_on IS NULL OR ended_on >= make_date(y, 1, 1)) GROUP BY y",
-        "SELECT extract(year FROM held_on) AS y, count(*) FROM conversation GROUP BY y",
+        "SELECT extract(year FROM v.held_on) AS y, count(*) FROM conversation v "
+        "JOIN course c ON c.id = v.course_id WHERE c.branch = 'main' GROUP BY y",
         "SELECT extract(year FROM ended_on) AS y, count(*), "
         "sum(CASE WHEN follow_on_contact THEN 1 ELSE 0 END) FROM course "
-        "WHERE started_on IS NOT NULL AND follow_on_contact IS NOT NULL "
+        "WHERE branch = 'main' AND started_on IS NOT NULL AND follow_on_contact IS NOT NULL "
         "AND ended_on IS NOT NULL GROUP BY y",
     ],
 }
