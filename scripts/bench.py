@@ -213,7 +213,9 @@ def measure(clients, listed, requests):
     rows = []
     for label, role, path in listed:
         client = clients[role]
-        for _ in range(3):  # warm both workers' caches
+        # Warm both workers (a sync worker closes the connection after each response, so the
+        # kernel hands requests to either): their caches, and the statistics report each keeps.
+        for _ in range(6):
             timed(client, path)
             timed(client, "/_bench/floor")
         page_times, floor_times = [], []
