@@ -5,6 +5,7 @@ import re
 from contextlib import contextmanager
 from datetime import date
 
+import test_i18n
 from test_statistics_page import Tables
 
 from trivsel.core import db
@@ -15,6 +16,7 @@ from trivsel.courses.models import Conversation, Course
 from trivsel.statistics import cache
 from trivsel.statistics import report as annual_report
 
+compiled = test_i18n.compiled  # the English catalogue, compiled
 TODAY = date.today()
 YEAR = date(TODAY.year, 1, 1).isoformat()
 
@@ -151,3 +153,17 @@ def test_every_table_the_report_reads_is_watched(app, kit):
         assert read, seen
         assert read <= set(cache.WATCHED), read - set(cache.WATCHED)
         assert triggered_tables() == set(cache.WATCHED)
+
+
+def test_the_kept_page_follows_the_language(kit, compiled):
+    course_id = kit.to(flow.ACTIVE)
+    kit.as_("volunteer")
+    log(kit.client, course_id, "k-1")
+    kit.as_("coordinator")
+    danish = kit.client.get("/statistics/").get_data(as_text=True)
+    assert "Nøgletal" in danish
+    kit.client.post("/language", data={"language": "en", "next": "/statistics/"})
+    english = kit.client.get("/statistics/").get_data(as_text=True)
+    assert "Nøgletal" not in english and "Key figures" in english
+    kit.client.post("/language", data={"language": "da", "next": "/statistics/"})
+    assert "Nøgletal" in kit.client.get("/statistics/").get_data(as_text=True)

@@ -58,13 +58,39 @@ def report(month_day, branches, build):
     with lock:
         if key in reports:
             reports.move_to_end(key)
-            return reports[key]
+            return reports[key].report
     built = build(month_day, branches)
     with lock:
-        reports[key] = built
+        reports[key] = Kept(built)
         while len(reports) > KEEP:
             reports.popitem(last=False)
     return built
+
+
+def rendered(report, variant, render):
+    """render(), or the text it gave before for this kept report and `variant` (what else
+    the text depends on: the language, the bridging year shown). A report not kept (no
+    counter) is rendered each time."""
+    reports, lock = _store()
+    with lock:
+        kept = next((k for k in reports.values() if k.report is report), None)
+        if kept is not None and variant in kept.texts:
+            return kept.texts[variant]
+    text = render()
+    if kept is not None:
+        with lock:
+            kept.texts[variant] = text
+    return text
+
+
+class Kept:
+    """A report, and its renderings (the page's HTML of the report, by variant)."""
+
+    __slots__ = ("report", "texts")
+
+    def __init__(self, report):
+        self.report = report
+        self.texts = {}
 
 
 def _store():

@@ -12,8 +12,10 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from trivsel.core.auth import allow, allowed_roles
 from trivsel.core.errors import http_error
@@ -70,11 +72,17 @@ def index():
         if printing
         else presentation.chosen_bridging_year(report, request.args.get("bridging_year"))
     )
+    context = page_context(report, bridging_year)
+    if printing:
+        return render("statistics/print.html", form=form, report=report, **context)
+    # The report's part of the page is the same for every coordinator: kept with the report.
+    report_html = cache.rendered(
+        report,
+        (str(get_locale()), bridging_year),
+        lambda: Markup(render_template("statistics/_report.html", report=report, **context)),
+    )
     return render(
-        "statistics/print.html" if printing else "statistics/index.html",
-        form=form,
-        report=report,
-        **page_context(report, bridging_year),
+        "statistics/index.html", form=form, report=report, report_html=report_html, **context
     )
 
 
