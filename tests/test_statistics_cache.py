@@ -5,7 +5,9 @@ import re
 from contextlib import contextmanager
 from datetime import date
 
+import pytest
 import test_i18n
+from conftest import ON_POSTGRES
 from test_statistics_page import Tables
 
 from trivsel.core import db
@@ -167,3 +169,34 @@ def test_the_kept_page_follows_the_language(kit, compiled):
     assert "Nøgletal" not in english and "Key figures" in english
     kit.client.post("/language", data={"language": "da", "next": "/statistics/"})
     assert "Nøgletal" in kit.client.get("/statistics/").get_data(as_text=True)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the deferred trigger is PostgreSQL's")
+def test_the_counter_is_taken_only_at_commit_on_postgresql(app, kit):
+    """Two transactions writing different courses do not wait on each other through the
+    counter row: the trigger runs at commit, so an open transaction holds no lock on it."""
+    first_course = kit.to(flow.ACTIVE)
+    second_course = kit.to(flow.ACTIVE)
+    with app.app_context():
+        before = cache.generation()[1]
+    first = db.open_database(app.config["DATABASE_URL"])
+    second = db.open_database(app.config["DATABASE_URL"])
+    try:
+        one, two = first.connection(), second.connection()
+        for connection in (one, two):
+            connection.autocommit = False
+            connection.cursor().execute("SET lock_timeout = '5s'")
+        one.cursor().execute(
+            "UPDATE course SET version = version + 1 WHERE id = %s", (first_course,)
+        )
+        # With the counter updated at once, this would wait for the first transaction.
+        two.cursor().execute(
+            "UPDATE course SET version = version + 1 WHERE id = %s", (second_course,)
+        )
+        two.commit()
+        one.commit()
+    finally:
+        first.close()
+        second.close()
+    with app.app_context():
+        assert cache.generation()[1] == before + 2
