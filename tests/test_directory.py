@@ -60,6 +60,70 @@ def test_search_and_filters(app, kit):
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_the_directory_pages_and_search_and_filters_page_with_it(app, kit, monkeypatch):
+    from trivsel.directory import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    # By organisation and name: A1, A2 | B1, B2 | C1 (Gåhold, the one a search finds).
+    for org, name, area in [
+        ("Aa Forening", "Aa tilbud 1", "Fredericia"),
+        ("Aa Forening", "Aa tilbud 2", "Taulov"),
+        ("Bb Forening", "Bb tilbud 1", "Fredericia"),
+        ("Bb Forening", "Bb tilbud 2", "Fredericia"),
+        ("Cc Forening", "Gåhold", "Fredericia"),
+    ]:
+        offer(name, organisation_name=org, area=area, categories=" social ")
+    kit.as_("volunteer")
+    shown = lambda page: [  # noqa: E731
+        n
+        for n in ("Aa tilbud 1", "Aa tilbud 2", "Bb tilbud 1", "Bb tilbud 2", "Gåhold")
+        if f'"offer-name">{n}<' in page
+    ]
+    first = kit.client.get("/directory/").get_data(as_text=True)
+    assert shown(first) == ["Aa tilbud 1", "Aa tilbud 2"]
+    assert "5 tilbud" in first and "Viser 1–2 af 5" in first
+    assert 'href="/directory/?page=2"' in first and "Forrige side" not in first
+    second = kit.client.get("/directory/?page=2").get_data(as_text=True)
+    assert shown(second) == ["Bb tilbud 1", "Bb tilbud 2"]
+    assert "Forrige side" in second and 'href="/directory/?page=3"' in second
+    last = kit.client.get("/directory/?page=3").get_data(as_text=True)
+    assert shown(last) == ["Gåhold"] and "Næste side" not in last
+    # The search finds the offer on the last page, on its first page.
+    found = kit.client.get("/directory/?q=gåhold").get_data(as_text=True)
+    assert shown(found) == ["Gåhold"] and "1 tilbud" in found and "Næste side" not in found
+    # A filter narrows what is paged, and the pager's links keep it.
+    area = kit.client.get("/directory/?area=Fredericia&category=social").get_data(as_text=True)
+    assert shown(area) == ["Aa tilbud 1", "Bb tilbud 1"] and "4 tilbud" in area
+    assert "area=Fredericia" in area.split('class="pager"')[1]
+    assert "category=social" in area.split('class="pager"')[1]
+    later = kit.client.get("/directory/?area=Fredericia&category=social&page=2")
+    assert shown(later.get_data(as_text=True)) == ["Bb tilbud 2", "Gåhold"]
+    # The htmx search gets the fragment with its pager; a page past the end says so.
+    fragment = kit.client.get("/directory/?q=tilbud", headers={"HX-Request": "true"})
+    body = fragment.get_data(as_text=True)
+    assert body.lstrip().startswith('<section id="offer-results"')
+    assert "4 tilbud" in body and "q=tilbud&amp;page=2" in body
+    beyond = kit.client.get("/directory/?page=9").get_data(as_text=True)
+    assert "Ingen tilbud passer på søgningen." in beyond and "Forrige side" in beyond
+
+
+def test_the_directory_counts_in_sql_whatever_the_number_of_offers(app, kit):
+    from test_supervision import count_queries
+
+    kit.as_("coordinator")
+    for i in range(30):
+        offer(f"Tilbud {i:03}", description="Hver tirsdag")
+    pages = []
+    get = lambda url: lambda: pages.append(kit.client.get(url).get_data(as_text=True))  # noqa: E731
+    few = count_queries(get("/directory/")), count_queries(get("/directory/?q=tirsdag"))
+    for i in range(30, 90):
+        offer(f"Tilbud {i:03}", description="Hver tirsdag")
+    many = count_queries(get("/directory/")), count_queries(get("/directory/?q=tirsdag"))
+    assert many == few
+    for page in pages[2:]:
+        assert "90 tilbud" in page and page.count('class="offer"') == 25
+
+
 def test_association_staff_keep_their_own_entries(app, kit, users):
     User.update(organisation="aeldresagen").where(User.id == users["partner"].id).execute()
     others = offer("Andres tilbud", owner="dgi")

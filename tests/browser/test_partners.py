@@ -302,6 +302,50 @@ def test_the_directory_searches_in_place_and_staff_keep_their_own(
     assert Offer.get_by_id(other.id).schedule == "Onsdage kl. 17-20"
 
 
+def test_the_directory_pages_on_a_phone_and_a_search_starts_again_at_page_one(
+    new_context, live_server, demo
+):
+    from trivsel.directory import service as directory
+
+    from .test_every_page import TAP_TARGETS, TARGET
+
+    # Beyond one page of offers: 26 more from one association, by name after the demo's.
+    for i in range(26):
+        Offer.create(
+            hsds_id=directory.new_id(),
+            source="local",
+            organisation_name="Øvrige foreninger",
+            name=f"Strikkeklub {i:02}",
+            area="Fredericia",
+        )
+    audit = Audit(new_context, PHONE_WIDTH, 740)
+    page, base = audit.page, live_server.url
+    names = page.locator("#offer-results .offer-name")
+    login(page, base, "mona@trivsel.example", DEMO_PASSWORD)
+    page.goto(f"{base}/directory/")
+    expect(page.locator("#offer-count")).to_have_text("30 tilbud")
+    expect(names).to_have_count(25)
+    pager = page.get_by_role("navigation", name="Sider")
+    assert page.evaluate(TAP_TARGETS, TARGET) == []
+    pager.get_by_role("link", name="Næste side").click()
+    expect(page).to_have_url(re.compile(r"/directory/\?page=2$"))
+    expect(names).to_have_text(
+        ["Strikkeklub 21", "Strikkeklub 22", "Strikkeklub 23", "Strikkeklub 24", "Strikkeklub 25"]
+    )
+    expect(pager.get_by_role("link", name="Forrige side")).to_be_visible()
+    audit.check("directory, page 2")
+    assert audit.found == {}
+    # A search from page 2 shows its first page, in place, and finds an offer from page 2.
+    mark_document(page)
+    with search_response(page, "q=strikkeklub") as info:
+        page.get_by_role("searchbox", name="Søg").fill("strikkeklub 24")
+    assert_htmx(info.value)
+    expect(names).to_have_text(["Strikkeklub 24"])
+    expect(page.locator("#offer-count")).to_have_text("1 tilbud")
+    expect(pager).to_have_count(0)
+    assert document_kept(page), "the search reloaded the whole page"
+
+
 @pytest.mark.parametrize("width,height", [(PHONE_WIDTH, 740), (1440, 900)], ids=["360", "1440"])
 def test_partner_pages_pass_axe(new_context, live_server, demo, width, height):
     audit = Audit(new_context, width, height)

@@ -2,10 +2,10 @@
 
 import uuid
 
-from peewee import JOIN, fn
+from peewee import JOIN, OP, Expression, fn
 
 from trivsel.core import labels
-from trivsel.core.db import database, now
+from trivsel.core.db import database, is_sqlite, now
 from trivsel.core.hookspecs import OfferFigures
 from trivsel.core.plugins import get_plugins
 from trivsel.directory.models import Offer, OfferLink
@@ -142,16 +142,24 @@ def save_offer(offer_id, values, user):
 # --- Browse and search ------------------------------------------------------------------------
 
 
-def search(q="", category="", target_group="", area="", limit=200):
-    """Active offers matching the words and filters, by organisation and name."""
-    query = Offer.select().where(Offer.active == True)  # noqa: E712
+def _holds(column, word):
+    """The lowered column holds the (lowered) word. On PostgreSQL with LIKE, not the ILIKE
+    peewee writes for `contains`: the text is lowered already, and ILIKE folding it again
+    doubles the cost of a search's scan."""
+    found = fn.LOWER(column).contains(word)
+    return found if is_sqlite() else Expression(found.lhs, OP.LIKE, found.rhs)
+
+
+def _matching(q="", category="", target_group="", area="", columns=()):
+    """The active offers matching the words and filters, unordered."""
+    query = Offer.select(*columns).where(Offer.active == True)  # noqa: E712
     for word in (q or "").lower().split():
         query = query.where(
-            fn.LOWER(Offer.name).contains(word)
-            | fn.LOWER(Offer.organisation_name).contains(word)
-            | fn.LOWER(fn.COALESCE(Offer.description, "")).contains(word)
-            | fn.LOWER(fn.COALESCE(Offer.location, "")).contains(word)
-            | fn.LOWER(fn.COALESCE(Offer.eligibility, "")).contains(word)
+            _holds(Offer.name, word)
+            | _holds(Offer.organisation_name, word)
+            | _holds(fn.COALESCE(Offer.description, ""), word)
+            | _holds(fn.COALESCE(Offer.location, ""), word)
+            | _holds(fn.COALESCE(Offer.eligibility, ""), word)
         )
     if category in labels.OFFER_CATEGORIES:
         query = query.where(Offer.categories.contains(f" {category} "))
@@ -159,7 +167,37 @@ def search(q="", category="", target_group="", area="", limit=200):
         query = query.where(Offer.target_group == target_group)
     if area:
         query = query.where(Offer.area == area)
-    return list(query.order_by(Offer.organisation_name, Offer.name).limit(limit))
+    return query
+
+
+# The id last: offers of the same name keep their place from page to page.
+ORDER = (Offer.organisation_name, Offer.name, Offer.id)
+
+
+def search(q="", category="", target_group="", area="", limit=200):
+    """Active offers matching the words and filters, by organisation and name."""
+    return list(_matching(q, category, target_group, area).order_by(*ORDER).limit(limit))
+
+
+def search_page(q="", category="", target_group="", area="", page=1, per_page=25):
+    """One page of `search`, and how many offers match in all (counted in SQL). Returns
+    (offers, total)."""
+    if not (q or "").split():
+        # Filters alone are cheap to count (indexed); the page sorts only what it shows.
+        query = _matching("", category, target_group, area)
+        offers = list(query.order_by(*ORDER).paginate(page, per_page))
+        if offers and len(offers) < per_page:
+            return offers, (page - 1) * per_page + len(offers)  # the last page tells
+        return offers, query.count()
+    # Words make each match cost a scan of the text: counted in the same scan, by a window
+    # over the matches, rather than a second time.
+    total = fn.COUNT(Offer.id).over().alias("total")
+    query = _matching(q, category, target_group, area, columns=(Offer, total))
+    offers = list(query.order_by(*ORDER).paginate(page, per_page))
+    if offers:
+        return offers, offers[0].total
+    # None on this page: none at all, or a page past the last (an old link).
+    return [], 0 if page == 1 else _matching(q, category, target_group, area).count()
 
 
 def areas():

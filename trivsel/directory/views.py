@@ -12,21 +12,29 @@ from trivsel.directory.models import Offer
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
+# Offers on one page of the directory, and what the search and filters are called.
+PER_PAGE = 25
+FILTERS = ("q", "category", "target_group", "area")
+
 
 @bp.route("/")
 @allow("coordinator", "volunteer", "partner")
 def index():
     args = request.args
-    offers = directory.search(
-        q=args.get("q", ""),
-        category=args.get("category", ""),
-        target_group=args.get("target_group", ""),
-        area=args.get("area", ""),
-    )
+    # The search and filters stay in the query string (offers, never a person) and on the
+    # pager's links.
+    filters = {name: args.get(name, "") for name in FILTERS if args.get(name)}
+    page = min(max(1, args.get("page", 1, type=int) or 1), 100_000)
+    offers, total = directory.search_page(**filters, page=page, per_page=PER_PAGE)
     return render(
         "directory/index.html",
         "directory/_results.html",
         offers=offers,
+        total=total,
+        page=page,
+        has_more=page * PER_PAGE < total,
+        per_page=PER_PAGE,
+        filters=filters,
         args=args,
         areas=directory.areas(),
         mine=directory.own_offers(current_user),
