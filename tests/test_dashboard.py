@@ -314,8 +314,8 @@ def test_the_dashboard_queries_do_not_grow_with_the_queues(kit):
     grow(QUEUE_PAGE_SIZE + 3)
     many = statements("/dashboard")
     assert [len(many), len(statements("/dashboard?queue=intake&page=2"))] == few
-    conversations = [sql for sql in many if 'FROM "conversation"' in sql]
-    assert conversations and all(" IN " in sql for sql in conversations)
+    # A queue's row shows no conversation totals, so no statement reads the conversations.
+    assert not [sql for sql in many if '"conversation"' in sql]
 
 
 def test_the_due_count_is_the_number_of_due_courses(app):
@@ -353,3 +353,79 @@ def test_the_due_count_is_the_number_of_due_courses(app):
             expected = len(retention.due_courses(as_of, policy, within_days=within))
             assert retention.due_count(as_of, policy, within_days=within) == expected, as_of
         as_of += timedelta(days=3)
+
+
+def test_a_queue_row_shows_the_name_the_badge_and_the_volunteer(kit, users):
+    """What a queue's row shows, read from the one statement of the queues: the citizen's
+    name (or "Anonym", or "Slettet"), the referral badge with the referrer's department, the
+    stage, the day received and, for the overdue, the volunteer and the expected end."""
+    from trivsel.core.templating import danish_date
+    from trivsel.referrals.models import Referral
+
+    kit.as_("coordinator")
+    named = kit.inquiry(received_on=date(2026, 1, 5).isoformat(), name="Inge Hansen")
+    anonymous = Course.create(stage=flow.NEW, received_on=date(2026, 1, 6), initiated_by="citizen")
+    erased = Course.create(
+        stage=flow.NEW,
+        received_on=date(2026, 1, 7),
+        initiated_by="citizen",
+        erased_on=date(2026, 2, 1),
+    )
+    Referral.create(course=named, form="f", plugin="p", referrer_department="Jobcenter Vest")
+    Referral.create(course=anonymous.id, form="f", plugin="p")
+    overdue = kit.to(flow.ACTIVE, name="Gerda")
+    Course.update(expected_end_on=date(2026, 3, 1)).where(Course.id == overdue).execute()
+
+    page = kit.client.get("/dashboard").get_data(as_text=True)
+    waiting = _queue_section(page, "awaiting_contact")
+    rows = {
+        course_id: waiting[waiting.index(f'href="/courses/{course_id}"') :].split("</tr>")[0]
+        for course_id in (named, anonymous.id, erased.id)
+    }
+    assert "Inge Hansen" in rows[named]
+    assert '<span class="badge referred">Henvist · Jobcenter Vest</span>' in rows[named]
+    assert "Anonym" in rows[anonymous.id]
+    assert '<span class="badge referred">Henvist</span>' in rows[anonymous.id]
+    assert "Slettet" in rows[erased.id] and "Henvist" not in rows[erased.id]
+    with kit.client.application.test_request_context():
+        received = danish_date(date(2026, 1, 5))
+        expected_end = danish_date(date(2026, 3, 1))
+    assert f"<td>{received}</td>" in rows[named]
+    assert "<td>Venter på første kontakt</td>" in rows[named]
+    late = _queue_section(page, "overdue")
+    assert "Gerda" in late and users["volunteer"].name in late
+    assert f"<td>{expected_end}</td>" in late and "<td>Aktivt forløb</td>" in late
+    # The queue fetched alone (its pager, with htmx) shows the same words.
+    fragment = kit.client.get(
+        "/dashboard?queue=awaiting_contact&page=1", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert "Henvist · Jobcenter Vest" in fragment and "Anonym" in fragment
+    assert '<th scope="col">Modtaget</th>' in fragment
+
+
+def test_the_course_list_rows_count_their_own_conversations(kit, users):
+    """Each row of the course list: its own conversations' count and last date (the page's
+    courses totalled, not every course's), the stage and the volunteer; the volunteer filter
+    keeps the chosen volunteer selected."""
+    from trivsel.core.templating import danish_date
+    from trivsel.courses.models import Conversation
+
+    busy = kit.to(flow.ACTIVE, name="Gerda")
+    quiet = kit.to(flow.ACTIVE, name="Inge")
+    for day in (date(2026, 2, 3), date(2026, 3, 4)):
+        Conversation.create(course=busy, held_on=day, logged_by=users["volunteer"].id)
+    kit.as_("coordinator")
+
+    def row(page, course_id):
+        return page[page.index(f'href="/courses/{course_id}"') :].split("</tr>")[0]
+
+    page = kit.client.get("/courses").get_data(as_text=True)
+    with kit.client.application.test_request_context():
+        last = danish_date(date(2026, 3, 4))
+    assert "<td>2</td>" in row(page, busy) and f"<td>{last}</td>" in row(page, busy)
+    assert "<td>0</td>" in row(page, quiet) and "<td></td>" in row(page, quiet)
+    assert "<td>Aktivt forløb</td>" in row(page, busy)
+    assert f"<td>{users['volunteer'].name}</td>" in row(page, busy)
+    mine = kit.client.get(f"/courses?volunteer={users['volunteer'].id}").get_data(as_text=True)
+    assert f'<option value="{users["volunteer"].id}" selected>' in mine
+    assert f'<option value="{users["other_volunteer"].id}">' in mine

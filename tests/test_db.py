@@ -172,3 +172,21 @@ def test_a_migrate_that_applied_something_refreshes_the_planner_statistics(app):
             " AND last_analyze IS NOT NULL"
         ).fetchone()
         assert analyzed == 1
+
+
+def test_a_statement_is_written_once_for_its_key(app):
+    from datetime import date
+
+    from trivsel.core.db import as_date, statement
+
+    written = []
+
+    def build():
+        written.append(1)
+        return User.select(User.id).where(User.role == "volunteer")
+
+    first = statement(("test", "volunteers"), build)
+    assert statement(("test", "volunteers"), build) == first and len(written) == 1
+    assert database.execute_sql(*first).fetchall() == []
+    assert as_date("2026-12-01") == date(2026, 12, 1) and as_date(None) is None
+    assert as_date(date(2026, 12, 1)) == date(2026, 12, 1)

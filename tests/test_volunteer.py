@@ -203,3 +203,24 @@ def test_home_agenda_is_only_the_volunteers_own_and_costs_the_same_however_many_
     assert _count_statements(home) == before
     part = agenda_part()
     assert all(f'<span class="course-no">#{c.id}</span>' not in part for c in others)
+
+
+def test_home_counts_each_course_s_own_conversations(kit, users):
+    """The active course's conversations (count and last day) and the ended course's count,
+    each counted for its own course."""
+    from trivsel.core.templating import danish_date
+
+    active = kit.to(flow.ACTIVE, name="Gerda")
+    ended = kit.to(flow.CLOSED, name="Inge")
+    volunteer = users["volunteer"].id
+    for day in (date(2026, 2, 3), date(2026, 3, 4)):
+        Conversation.create(course=active, held_on=day, logged_by=volunteer)
+    Conversation.create(course=ended, held_on=date(2026, 1, 9), logged_by=volunteer)
+    kit.as_("volunteer")
+    page = kit.client.get("/me/").get_data(as_text=True)
+    card = page[page.index(f'id="course-{active}"') :].split("</article>")[0]
+    with kit.client.application.test_request_context():
+        last = danish_date(date(2026, 3, 4))
+        ended_on = danish_date(Course.get_by_id(ended).ended_on)
+    assert "Gerda" in card and re.search(rf"2 samtaler, seneste {last}", card)
+    assert re.search(rf"#{ended}</span>: 1 samtale, sluttede {ended_on}", page)

@@ -11,6 +11,7 @@ address, an invitation's or a password reset's link), which is shown as `…`. A
 outlives the data the app erases, and a token in it would open what it guards.
 """
 
+import gc
 import os
 import re
 
@@ -52,3 +53,11 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def post_worker_init(worker):
+    """The worker has loaded the app: what it made to start (modules, plugins, forms) lives as
+    long as the worker, so it is moved out of the garbage collector's way. A full collection
+    during a request then looks at that request's objects, not at every object of the app (a
+    pause of tens of milliseconds on a page of many rows otherwise)."""
+    gc.freeze()

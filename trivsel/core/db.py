@@ -1,6 +1,8 @@
 """The one database handle: SQLite by default, PostgreSQL when TRIVSEL_DATABASE_URL says so."""
 
-from datetime import datetime
+import os
+import sqlite3
+from datetime import date, datetime
 from pathlib import Path
 
 from peewee import CharField, DatabaseProxy, Model, SqliteDatabase
@@ -95,6 +97,9 @@ def init_app(app):
     def _connect():
         database.connect(reuse_if_open=True)
 
+    if isinstance(db, SqliteDatabase) and db.database != ":memory:":
+        keep_write_ahead_log(app, db.database)
+
     @app.teardown_appcontext
     def _close(exc):
         if not database.is_closed():
@@ -102,6 +107,28 @@ def init_app(app):
 
     if app.config.get("BENCHMARK"):
         count_queries(app, db)
+
+
+def keep_write_ahead_log(app, path):
+    """Hold one idle connection to the SQLite file in each process, from its first request.
+
+    When the last connection to a database in WAL mode closes, SQLite folds the log into the
+    file and deletes it. Each request opens and closes its own connection, so on a quiet
+    server every request that writes (a page view writes its access log) paid for that
+    checkpoint and a new log. With one connection always open the log stays between
+    requests and SQLite checkpoints it as it grows; an idle connection holds no snapshot, so
+    `checkpoint()` still empties it after an erasure."""
+    kept = {}  # by process: a connection is not to be used across a fork (gunicorn's workers)
+
+    @app.before_request
+    def _keep():
+        pid = os.getpid()
+        if pid not in kept:
+            # One made before a fork stays, unused and not closed: closing it in the child
+            # would drop the child's own locks on the file.
+            connection = sqlite3.connect(path, check_same_thread=False)
+            connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # opens the log
+            kept[pid] = connection
 
 
 def count_queries(app, db):
@@ -157,3 +184,29 @@ def analyze():
         database.execute_sql("PRAGMA optimize")
     else:
         database.execute_sql("ANALYZE")
+
+
+# Statements written once, by what they depend on (see `statement`); a bounded few.
+_STATEMENTS = {}
+STATEMENTS_KEPT = 512
+
+
+def statement(key, build):
+    """(sql, params) of the query `build()` makes, written once for `key` on this kind of
+    database. For a page that runs the same statement all day: peewee takes longer to write a
+    query with joins and subqueries than the database takes to answer it. `key` holds every
+    value the query is built from."""
+    key = (is_sqlite(), *key)
+    found = _STATEMENTS.get(key)
+    if found is None:
+        if len(_STATEMENTS) >= STATEMENTS_KEPT:
+            _STATEMENTS.clear()
+        # Written in the database's own dialect (a Select bound to no model has none).
+        sql, params = database.get_sql_context().sql(build()).query()
+        found = _STATEMENTS[key] = (sql, tuple(params))
+    return found
+
+
+def as_date(value):
+    """A date column's value as a date: SQLite hands back the stored text of a raw row."""
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value

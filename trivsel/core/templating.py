@@ -1,6 +1,7 @@
 """What every template can use: labels, formatting filters, the current user's navigation."""
 
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date, format_time
 from flask import request
@@ -16,7 +17,24 @@ def danish_date(value):
     """A date (or date and time) in the user's language: "26. nov. 2026" in Danish."""
     if not value:
         return ""
-    locale = get_locale()
+    return _formatted_date(value, str(get_locale()))
+
+
+def day_formatter():
+    """`danish_date` for the current language, looked up once: for a list of many rows of
+    days, where finding the language for each day would cost more than writing it."""
+    locale = str(get_locale())
+
+    def day(value):
+        return _formatted_date(value, locale) if value else ""
+
+    return day
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value, locale):
+    # Remembered: a list shows many rows of the same few days, and Babel's formatting is
+    # what such a page would spend most of its time on.
     # Times are stored as local wall-clock times, so they are shown without conversion.
     day = format_date(value, "medium", locale=locale)
     if hasattr(value, "hour"):

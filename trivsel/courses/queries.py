@@ -1,16 +1,27 @@
 """Read-side queries for lists and queues: a fixed number of queries a page, never one a row."""
 
+import operator
 import re
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import reduce
 
-from peewee import JOIN, SQL, DateField, NodeList, fn
+from peewee import JOIN, SQL, DateField, NodeList, Select, fn
 
-from trivsel.core.db import is_sqlite
+from trivsel.core.db import STATEMENTS_KEPT, database, is_sqlite, statement
 from trivsel.core.users import User
 from trivsel.core.workdays import is_working_day, working_days_waited
 from trivsel.courses import flow
 from trivsel.courses.flow import ProposalStatus
 from trivsel.courses.models import Citizen, Conversation, Course, CourseEvent, Proposal
+
+# The aliases the queries join through, made once: an alias makes a class for each field it
+# is asked for and keeps it, so one made per query costs more than the query's SQL.
+_VOLUNTEER = User.alias("volunteer_user")
+_ACTOR = User.alias("actor_user")
+_PROPOSED = User.alias("proposed_user")
+_LOGGER = User.alias("logged_by_user")
+_HELD = Conversation.alias("held")
 
 
 def _conversation_totals(courses=None):
@@ -30,7 +41,7 @@ def courses_with_totals(courses=None):
     `courses`, a query of course ids, limits the totals to those courses' conversations (give
     it the same condition as the list's WHERE, so a short list does not total every course)."""
     totals = _conversation_totals(courses)
-    volunteer = User.alias("volunteer_user")
+    volunteer = _VOLUNTEER
     return (
         Course.select(
             Course,
@@ -52,6 +63,7 @@ def courses_with_totals(courses=None):
 
 # How many courses a queue on the dashboard shows a page.
 QUEUE_PAGE_SIZE = 25
+QUEUE_KEYS = [key for key, _ in flow.QUEUES]
 
 
 def first_contact_flag_cutoff(today, flag_after):
@@ -77,24 +89,222 @@ def _queue_conditions(today, exclude):
     return conditions
 
 
+# Each queue's page, its count and its flag are the same statements all day for a page
+# asked for; peewee takes longer to write them than the database takes to answer them, so each
+# is written once for its key (the day, the page, what is excluded; core.db.statement) and then
+# only run.
+_CONDITIONS = {}
+
+
+def _expressions_key(expressions):
+    """What {name: expression} says, as text: the same expressions give the same key. Each
+    expression is written once (kept with its text, so its id is not reused while known)."""
+    key = []
+    for name, condition in sorted(expressions.items()):
+        found = _CONDITIONS.get(id(condition))
+        if found is None or found[0] is not condition:
+            if len(_CONDITIONS) >= STATEMENTS_KEPT:
+                _CONDITIONS.clear()
+            sql, params = database.get_sql_context().sql(condition).query()
+            found = _CONDITIONS[id(condition)] = (condition, sql, tuple(params))
+        key.append((name, *found[1:]))
+    return tuple(key)
+
+
 def queue_counts(today=None, flag_after=2, exclude=None):
     """({queue key: how many courses it holds}, how many of those waiting for first contact
-    are flagged): a COUNT a queue, each found by the stage index (one statement over all the
-    queues' stages would scan the table)."""
+    are flagged): one statement of a COUNT a queue, each found by the stage index (one COUNT
+    over all the queues' stages would scan the table)."""
     today = today or date.today()
-    conditions = _queue_conditions(today, exclude or {})
+    exclude = exclude or {}
     cutoff = first_contact_flag_cutoff(today, flag_after)
-    counts = {key: Course.select().where(c).count() for key, c in conditions.items()}
-    flagged = (
-        Course.select()
-        .where(conditions["awaiting_contact"] & (Course.received_on <= cutoff))
-        .count()
+
+    def build():
+        conditions = _queue_conditions(today, exclude)
+        flagged = conditions["awaiting_contact"] & (Course.received_on <= cutoff)
+        return Select(
+            columns=[
+                *(Course.select(fn.COUNT(Course.id)).where(c) for c in conditions.values()),
+                Course.select(fn.COUNT(Course.id)).where(flagged),
+            ]
+        )
+
+    sql, params = statement(("counts", today, cutoff, _expressions_key(exclude)), build)
+    *counts, flagged = database.execute_sql(sql, params).fetchone()
+    return dict(zip(QUEUE_KEYS, counts, strict=True)), flagged
+
+
+def _unindexed(column):
+    """`column` for ORDER BY such that SQLite's planner does not walk the column's index to
+    give the order: on a LIMITed page of a short queue it would otherwise scan every course
+    by `received_on` instead of finding the queue's few by `stage` and sorting those (SQLite's
+    unary + keeps a term off its index; other databases plan on statistics)."""
+    return NodeList((SQL("+"), column), glue="") if is_sqlite() else column
+
+
+@dataclass(slots=True)
+class QueueRow:
+    """What a queue's row shows of a course: its name, dates and volunteer."""
+
+    id: int
+    stage: str
+    received_on: date
+    erased_on: date | None
+    intake_scheduled_at: datetime | None
+    expected_end_on: date | None
+    ended_on: date | None
+    citizen_name: str | None
+    volunteer_name: str | None
+    # Of a course waiting for first contact: working days waited, and whether over the limit.
+    waited: int | None = None
+    flagged: bool = False
+    # The `columns` dashboard_queues was given, by name.
+    extra: dict = field(default_factory=dict)
+
+
+_QUEUE_ROW = (
+    Course.id,
+    Course.stage,
+    Course.received_on,
+    Course.erased_on,
+    Course.intake_scheduled_at,
+    Course.expected_end_on,
+    Course.ended_on,
+)
+
+
+def _day(value):
+    # SQLite gives a date as text, PostgreSQL as a date.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _moment(value):
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _queue_row(values):
+    """A QueueRow from a row of the queues' statement (its first column the queue's place)."""
+    _, course_id, stage, received, erased, intake, expected_end, ended, citizen, volunteer = values
+    return QueueRow(
+        course_id,
+        stage,
+        _day(received),
+        _day(erased),
+        _moment(intake),
+        _day(expected_end),
+        _day(ended),
+        citizen,
+        volunteer,
     )
-    return counts, flagged
+
+
+def dashboard_queues(
+    today=None,
+    flag_after=2,
+    pages=None,
+    per_page=QUEUE_PAGE_SIZE,
+    exclude=None,
+    keys=None,
+    columns=None,
+):
+    """A page of each of the coordinator's queues (or of those in `keys`): {queue key:
+    [QueueRow, ...]}, oldest first; `pages` is {queue key: page number} (the first page where
+    not given), `exclude` is {queue key: a condition on Course of those to leave out},
+    `columns` is {name: an expression on Course} each row carries in `extra` (what another
+    area adds to a row). One statement: each queue's page found by its stage, joined to its
+    names, one after the other.
+
+    Courses waiting for first contact carry `waited` (working days) and `flagged`.
+    """
+    today = today or date.today()
+    exclude = exclude or {}
+    columns = columns or {}
+    wanted = [key for key in QUEUE_KEYS if keys is None or key in keys]
+    offsets = tuple((max(1, (pages or {}).get(key, 1)) - 1) * per_page for key in wanted)
+    cutoff = first_contact_flag_cutoff(today, flag_after)
+
+    def build():
+        # Each queue's page of ids (by the stage index, sorted, limited), one after another;
+        # then those few courses joined to their names and `columns` (never the whole queue).
+        conditions = _queue_conditions(today, exclude)
+        page = reduce(
+            operator.add,  # UNION ALL
+            [
+                Select(
+                    from_list=[
+                        Course.select(
+                            # The queue's place in QUEUE_KEYS, to sort the rows into queues.
+                            SQL(str(QUEUE_KEYS.index(key))).alias("queue"),
+                            Course.id.alias("course_id"),
+                        )
+                        .where(conditions[key])
+                        .order_by(_unindexed(Course.received_on), Course.id)
+                        .limit(per_page)
+                        .offset(offset)
+                        .alias(f"queue_{key}")
+                    ],
+                    columns=[SQL("*")],
+                )
+                for key, offset in zip(wanted, offsets, strict=True)
+            ],
+        ).alias("queue_page")
+        volunteer = _VOLUNTEER
+        return (
+            Course.select(
+                page.c.queue,
+                *_QUEUE_ROW,
+                Citizen.name.alias("citizen_name"),
+                volunteer.name.alias("volunteer_name"),
+                *(column.alias(name) for name, column in sorted(columns.items())),
+            )
+            .join(page, on=(page.c.course_id == Course.id))
+            .switch(Course)
+            .join(Citizen, JOIN.LEFT_OUTER, on=(Course.citizen == Citizen.id))
+            .switch(Course)
+            .join(volunteer, JOIN.LEFT_OUTER, on=(Course.volunteer == volunteer.id))
+        )
+
+    sql, params = statement(
+        (
+            "queues",
+            today,
+            per_page,
+            tuple(wanted),
+            offsets,
+            _expressions_key(exclude),
+            _expressions_key(columns),
+        ),
+        build,
+    )
+    extra = sorted(columns)
+    queues = {key: [] for key in wanted}
+    for values in database.execute_sql(sql, params).fetchall():
+        row = _queue_row(values[: len(values) - len(extra)])
+        row.extra = dict(zip(extra, values[len(values) - len(extra) :], strict=True))
+        queues[QUEUE_KEYS[values[0]]].append(row)
+    for rows in queues.values():
+        # UNION ALL keeps no order of its own: each queue is sorted again, as its page was.
+        rows.sort(key=lambda row: (row.received_on, row.id))
+    for row in queues.get("awaiting_contact", ()):
+        row.waited = working_days_waited(row.received_on, today)
+        row.flagged = row.received_on <= cutoff
+    return queues
+
+
+# What a row of the course list shows (a course's name, stage, day received and volunteer).
+_LIST_COLUMNS = (
+    Course.id,
+    Course.citizen,
+    Course.stage,
+    Course.received_on,
+    Course.erased_on,
+    Course.volunteer,
+)
 
 
 def _attach_conversation_totals(courses):
-    """Each course's conversation count and last date, one grouped query for them all."""
+    """Each course's conversation count and last date: one grouped query for the courses
+    given (by the conversations' course index), never over every conversation."""
     ids = [c.id for c in courses]
     totals = {}
     if ids:
@@ -113,84 +323,17 @@ def _attach_conversation_totals(courses):
         course.conversation_count, course.last_conversation_on = totals.get(course.id, (0, None))
 
 
-def _unindexed(column):
-    """`column` for ORDER BY such that SQLite's planner does not walk the column's index to
-    give the order: on a LIMITed page of a short queue it would otherwise scan every course
-    by `received_on` instead of finding the queue's few by `stage` and sorting those (SQLite's
-    unary + keeps a term off its index; other databases plan on statistics)."""
-    return NodeList((SQL("+"), column), glue="") if is_sqlite() else column
-
-
-# What a queue's row shows (a course's name, dates and volunteer), so its rows stay light.
-_QUEUE_COLUMNS = (
-    Course.id,
-    Course.citizen,
-    Course.stage,
-    Course.received_on,
-    Course.erased_on,
-    Course.intake_scheduled_at,
-    Course.volunteer,
-    Course.expected_end_on,
-    Course.ended_on,
-)
-
-
-def dashboard_queues(
-    today=None, flag_after=2, pages=None, per_page=QUEUE_PAGE_SIZE, exclude=None, keys=None
-):
-    """A page of each of the coordinator's queues (or of those in `keys`): {queue key:
-    [course, ...]}, oldest first; `pages` is {queue key: page number} (the first page where
-    not given), `exclude` is {queue key: a condition on Course of those to leave out}. One
-    narrow query a queue, one for the courses shown and one for their conversation totals.
-
-    Courses waiting for first contact carry `waited` (working days) and `flagged`.
-    """
-    today = today or date.today()
-    pages = pages or {}
-    conditions = _queue_conditions(today, exclude or {})
-    cutoff = first_contact_flag_cutoff(today, flag_after)
-    # A narrow query a queue for the ids of its page, then one for those courses' rows.
-    page_ids = {}
-    for key, condition in conditions.items():
-        if keys is not None and key not in keys:
-            continue
-        page = max(1, pages.get(key, 1))
-        page_ids[key] = [
-            course_id
-            for (course_id,) in Course.select(Course.id)
-            .where(condition)
-            .order_by(_unindexed(Course.received_on), Course.id)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-            .tuples()
-        ]
-    wanted = [course_id for ids in page_ids.values() for course_id in ids]
-    volunteer = User.alias("volunteer_user")
-    rows = {}
-    if wanted:
-        rows = {
-            course.id: course
-            for course in Course.select(
-                *_QUEUE_COLUMNS, Citizen.id, Citizen.name, volunteer.id, volunteer.name
-            )
-            .join(Citizen, JOIN.LEFT_OUTER, on=(Course.citizen == Citizen.id))
-            .switch(Course)
-            .join(
-                volunteer, JOIN.LEFT_OUTER, on=(Course.volunteer == volunteer.id), attr="volunteer"
-            )
-            .where(Course.id.in_(wanted))
-        }
-    queues = {key: [rows[i] for i in ids if i in rows] for key, ids in page_ids.items()}
-    for course in queues.get("awaiting_contact", ()):
-        course.waited = working_days_waited(course.received_on, today)
-        course.flagged = course.received_on <= cutoff
-    _attach_conversation_totals([c for rows in queues.values() for c in rows])
-    return queues
-
-
 def search_courses(q="", stage="", branch="", volunteer_id=None, page=1, per_page=50):
-    """The course list, filtered; returns (rows, has_more)."""
-    query = courses_with_totals()
+    """The course list, filtered, newest first; returns (rows, has_more). The page's courses
+    are found first, then their conversations totalled (the totals of every course would
+    group every conversation for a page of fifty)."""
+    volunteer = _VOLUNTEER
+    query = (
+        Course.select(*_LIST_COLUMNS, Citizen.id, Citizen.name, volunteer.id, volunteer.name)
+        .join(Citizen, JOIN.LEFT_OUTER, on=(Course.citizen == Citizen.id))
+        .switch(Course)
+        .join(volunteer, JOIN.LEFT_OUTER, on=(Course.volunteer == volunteer.id), attr="volunteer")
+    )
     q = (q or "").strip()
     if q:
         if re.fullmatch(r"#?[0-9]{1,15}", q):
@@ -211,15 +354,30 @@ def search_courses(q="", stage="", branch="", volunteer_id=None, page=1, per_pag
     # every later page by that row).
     ordered = query.order_by(Course.received_on.desc(), Course.id.desc())
     rows = list(ordered.limit(per_page + 1).offset((page - 1) * per_page))
-    return rows[:per_page], len(rows) > per_page
+    rows, has_more = rows[:per_page], len(rows) > per_page
+    _attach_conversation_totals(rows)
+    return rows, has_more
 
 
 def course_detail(course_id):
-    """One course with its citizen, volunteer and conversation count and last date, or None.
-    The totals are counted for this course alone (never grouped over every conversation)."""
-    volunteer = User.alias("volunteer_user")
+    """One course with its citizen, volunteer (id and name) and conversation count and last
+    date, or None: one statement, the totals counted for this course alone (by the
+    conversations' course index, never grouped over every conversation)."""
+    volunteer = _VOLUNTEER
+    held = _HELD
+
+    def of_this_course(total):
+        return held.select(total).where(held.course == Course.id)
+
     course = (
-        Course.select(Course, Citizen, volunteer)
+        Course.select(
+            Course,
+            Citizen,
+            volunteer.id,
+            volunteer.name,
+            of_this_course(fn.COUNT(held.id)).alias("conversation_count"),
+            of_this_course(fn.MAX(held.held_on)).alias("last_conversation_on"),
+        )
         .join(Citizen, JOIN.LEFT_OUTER, on=(Course.citizen == Citizen.id))
         .switch(Course)
         .join(volunteer, JOIN.LEFT_OUTER, on=(Course.volunteer == volunteer.id), attr="volunteer")
@@ -228,21 +386,15 @@ def course_detail(course_id):
     )
     if course is None:
         return None
-    count, last = (
-        Conversation.select(fn.COUNT(Conversation.id), fn.MAX(Conversation.held_on))
-        .where(Conversation.course == course_id)
-        .tuples()
-        .get()
-    )
-    course.conversation_count = count or 0
-    course.last_conversation_on = DateField().python_value(last) if last is not None else None
+    course.conversation_count = course.conversation_count or 0
+    course.last_conversation_on = DateField().python_value(course.last_conversation_on)
     return course
 
 
 def timeline(course):
-    actor = User.alias("actor_user")
+    actor = _ACTOR
     return list(
-        CourseEvent.select(CourseEvent, actor)
+        CourseEvent.select(CourseEvent, actor.id, actor.name)
         .join(actor, JOIN.LEFT_OUTER, on=(CourseEvent.actor == actor.id), attr="actor")
         .where(CourseEvent.course == course.id)
         .order_by(CourseEvent.at, CourseEvent.id)
@@ -250,9 +402,9 @@ def timeline(course):
 
 
 def proposals_for(course):
-    volunteer = User.alias("proposed_user")
+    volunteer = _PROPOSED
     return list(
-        Proposal.select(Proposal, volunteer)
+        Proposal.select(Proposal, volunteer.id, volunteer.name)
         .join(volunteer, on=(Proposal.volunteer == volunteer.id), attr="volunteer")
         .where(Proposal.course == course.id)
         .order_by(Proposal.proposed_at, Proposal.id)
@@ -260,17 +412,47 @@ def proposals_for(course):
 
 
 def active_volunteers():
+    """The active volunteers' ids and names, by name (the course list's filter)."""
     return list(
-        User.select()
+        User.select(User.id, User.name)
         .where((User.role == "volunteer") & (User.active == True))  # noqa: E712
         .order_by(User.name)
+        .namedtuples()
+    )
+
+
+def _with_conversation_totals(*columns):
+    """Courses with `columns` and their conversation count and last date, each counted for
+    its own course by the conversations' course index (for a volunteer's few courses)."""
+    held = _HELD
+
+    def of_this_course(total):
+        return held.select(total).where(held.course == Course.id)
+
+    return Course.select(
+        *columns,
+        of_this_course(fn.COUNT(held.id)).alias("conversation_count"),
+        # Wrapped so it converts to a date on SQLite too.
+        fn.COALESCE(of_this_course(fn.MAX(held.held_on)), None)
+        .python_value(DateField().python_value)
+        .alias("last_conversation_on"),
     )
 
 
 def volunteer_home(volunteer):
-    """What a volunteer sees: pending proposals, upcoming match meetings, own courses."""
+    """What a volunteer sees: pending proposals, upcoming match meetings, own courses (with
+    what the page shows of them, no more)."""
     proposals = list(
-        Proposal.select(Proposal, Course, Citizen)
+        Proposal.select(
+            Proposal.id,
+            Proposal.status,
+            Course.id,
+            Course.citizen,
+            Course.birth_year,
+            Course.version,
+            Citizen.id,
+            Citizen.goals,
+        )
         .join(Course)
         .join(Citizen, JOIN.LEFT_OUTER)
         .where(
@@ -280,15 +462,23 @@ def volunteer_home(volunteer):
         )
         .order_by(Proposal.proposed_at)
     )
-    # Only the volunteer's own courses' conversations are totalled.
-    own = Course.select(Course.id).where(Course.volunteer == volunteer.id)
     courses = list(
-        courses_with_totals(own)
+        _with_conversation_totals(
+            Course.id,
+            Course.citizen,
+            Course.erased_on,
+            Course.version,
+            Course.ready_to_close_on,
+            Citizen.id,
+            Citizen.name,
+            Citizen.phone,
+        )
+        .join(Citizen, JOIN.LEFT_OUTER, on=(Course.citizen == Citizen.id))
         .where((Course.volunteer == volunteer.id) & (Course.stage == flow.ACTIVE))
         .order_by(Course.started_on)
     )
     ended = list(
-        courses_with_totals(own)
+        _with_conversation_totals(Course.id, Course.ended_on)
         .where(
             (Course.volunteer == volunteer.id) & (Course.stage.in_((flow.CLOSED, flow.FOLLOWED_UP)))
         )
@@ -306,9 +496,9 @@ def volunteer_home(volunteer):
 def conversations_of(course, logged_by=None, since=None):
     """The course's conversations, newest first, with who logged them; only those `logged_by`
     that user and logged at or after `since`, when given."""
-    logger = User.alias("logged_by_user")
+    logger = _LOGGER
     query = (
-        Conversation.select(Conversation, logger)
+        Conversation.select(Conversation, logger.id, logger.name)
         .join(logger, JOIN.LEFT_OUTER, on=(Conversation.logged_by == logger.id), attr="logged_by")
         .where(Conversation.course == course.id)
     )

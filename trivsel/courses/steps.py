@@ -258,14 +258,20 @@ def _accepted_proposal(course):
     )
 
 
-def scheduled_meetings(course):
+def scheduled_meetings(course, proposals=None):
     """The course's intake and match meeting as they stand in people's calendars (not
-    cancelled; the match meeting of the proposal now accepted): {kind: Appointment}."""
+    cancelled; the match meeting of the proposal now accepted): {kind: Appointment}.
+    `proposals`, every proposal of the course when the caller has them, saves looking up the
+    accepted one."""
     found = {}
     intake = appointments.live(INTAKE, course_id=course.id)
     if intake is not None:
         found[INTAKE] = intake
-    proposal = _accepted_proposal(course)
+    if proposals is None:
+        proposal = _accepted_proposal(course)
+    else:
+        accepted = [p for p in proposals if p.status == ProposalStatus.ACCEPTED]
+        proposal = max(accepted, key=lambda p: p.id, default=None)
     if proposal is not None:
         meeting = appointments.live(MATCH_MEETING, course_id=course.id, proposal_id=proposal.id)
         if meeting is not None:

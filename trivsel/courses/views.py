@@ -16,7 +16,7 @@ from trivsel.core.numbers import row_id
 from trivsel.core.plugins import get_plugins
 from trivsel.core.rendering import is_partial, render
 from trivsel.corps import service as corps
-from trivsel.courses import corrections, flow, queries, service, steps
+from trivsel.courses import corrections, flow, listing, queries, service, steps
 from trivsel.courses.forms import (
     STEP_FORMS,
     CitizenForm,
@@ -140,8 +140,10 @@ def _shown_steps(course, withdrawn, meetings):
 
 def render_course(course, forms=None, message=None, status=200):
     """The course page, or its panel for htmx; `forms` replaces fresh forms (to keep input)."""
-    withdrawn = consent.withdrawn_items(course.id)
-    meetings = steps.scheduled_meetings(course)
+    consents = consent.consents_for(course.id)
+    withdrawn = consent.withdrawn_in(consents)
+    proposals = queries.proposals_for(course)
+    meetings = steps.scheduled_meetings(course, proposals=proposals)
     actions = _shown_steps(course, withdrawn, meetings)
     suggestions = corps.suggestions(course) if flow.PROPOSE in actions else None
     step_forms = {
@@ -162,14 +164,14 @@ def render_course(course, forms=None, message=None, status=200):
         steps=actions,
         step_forms=step_forms,
         timeline=queries.timeline(course),
-        proposals=queries.proposals_for(course),
+        proposals=proposals,
         suggestions=suggestions,
         message=message,
         branches=get_plugins().branches(),
         referral=referral,
         organisation=organisation,
         offer_links=directory.offer_links(course.id),
-        consents=consent.consents_for(course.id),
+        consents=consents,
         consent_items=plugins.consent_items(),
         withdrawn_consents=withdrawn,
         meetings=meetings,
@@ -232,6 +234,7 @@ def index():
         filters=filters,
         volunteers=queries.active_volunteers(),
         branches=get_plugins().branches(),
+        **listing.row_context(),
     )
     if request.method == "POST" and is_partial():
         # The address bar shows the filters, never the term (the form has no hx-push-url).

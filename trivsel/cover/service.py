@@ -6,13 +6,16 @@ from datetime import date, timedelta
 from trivsel.core.users import User
 from trivsel.cover.models import Cover
 
+# Made once: an alias makes (and keeps) a class for each field it is asked for.
+_AWAY, _COVERING = User.alias("away_user"), User.alias("covering_user")
+
 
 def covers(today=None):
-    """Covers that have not ended, with both coordinators' names."""
+    """Covers that have not ended, with both coordinators' ids and names."""
     today = today or date.today()
-    away, covering = User.alias("away_user"), User.alias("covering_user")
+    away, covering = _AWAY, _COVERING
     return list(
-        Cover.select(Cover, away, covering)
+        Cover.select(Cover, away.id, away.name, covering.id, covering.name)
         .join(away, on=(Cover.away == away.id), attr="away")
         .switch(Cover)
         .join(covering, on=(Cover.covered_by == covering.id), attr="covered_by")
@@ -22,8 +25,9 @@ def covers(today=None):
 
 
 def coordinators():
+    """The active coordinators' ids and names, by name (the cover form's choices)."""
     return list(
-        User.select()
+        User.select(User.id, User.name)
         .where((User.role == "coordinator") & (User.active == True))  # noqa: E712
         .order_by(User.name)
     )

@@ -1,6 +1,7 @@
 """The start page for each role, and the coordinator's dashboard of queues."""
 
 from datetime import date, timedelta
+from functools import cache
 
 from flask import Blueprint, current_app, request
 from flask_login import current_user
@@ -8,7 +9,7 @@ from flask_login import current_user
 from trivsel.core.auth import ROLES, allow, redirect_home
 from trivsel.core.plugins import get_plugins
 from trivsel.core.rendering import is_partial, render
-from trivsel.courses import flow, queries
+from trivsel.courses import listing, queries
 from trivsel.courses.models import Course
 from trivsel.cover import service as cover
 from trivsel.cover.forms import CoverForm
@@ -18,7 +19,7 @@ from trivsel.supervision import service as supervision
 
 bp = Blueprint("dashboard", __name__)
 
-QUEUE_KEYS = [key for key, _ in flow.QUEUES]
+QUEUE_KEYS = queries.QUEUE_KEYS
 
 
 @bp.route("/")
@@ -27,24 +28,35 @@ def home():
     return redirect_home()
 
 
+@cache
+def _exclude():
+    """Those the queues leave out: a citizen who declined the follow-up call is not waiting
+    for one. Made once, so the queues' statements are too (they are kept by what they say)."""
+    return {"awaiting_follow_up": consent.withdrawn_condition(consent.FOLLOW_UP_CALL, Course.id)}
+
+
+@cache
+def _referral():
+    """How a course in a queue came in as a referral, for its badge (made once, as above)."""
+    return referrals.referral_columns(Course.id)
+
+
 def _queues(pages, keys=None):
     """A page of the queues (or of those in `keys`), their counts and the referral badges of
     the courses shown; a fixed number of queries however long the queues are."""
     flag_after = current_app.config["FIRST_CONTACT_FLAG_DAYS"]
-    # A citizen who declined the follow-up call is not waiting for one.
-    exclude = {"awaiting_follow_up": consent.withdrawn_condition(consent.FOLLOW_UP_CALL, Course.id)}
+    exclude = _exclude()
     queues = queries.dashboard_queues(
-        flag_after=flag_after, pages=pages, exclude=exclude, keys=keys
+        flag_after=flag_after, pages=pages, exclude=exclude, keys=keys, columns=_referral()
     )
     counts, flagged = queries.queue_counts(flag_after=flag_after, exclude=exclude)
     # Referred inquiries carry a badge: "Henvist" and the organisation (or the department).
     organisations = get_plugins().organisations()
-    referred = {
-        course_id: organisations[key].name if key in organisations else department or ""
-        for course_id, (key, department) in referrals.referred(
-            c.id for queue in queues.values() for c in queue
-        ).items()
-    }
+    referred = {}
+    for row in (row for queue in queues.values() for row in queue):
+        if row.extra["referral_id"] is not None:
+            key, department = row.extra["referral_organisation"], row.extra["referral_department"]
+            referred[row.id] = organisations[key].name if key in organisations else department or ""
     return {
         "queues": queues,
         "counts": counts,
@@ -52,6 +64,7 @@ def _queues(pages, keys=None):
         "referred": referred,
         "pages": {key: max(1, pages.get(key, 1)) for key in QUEUE_KEYS},
         "page_size": queries.QUEUE_PAGE_SIZE,
+        **listing.row_context(),
     }
 
 

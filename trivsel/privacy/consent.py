@@ -53,8 +53,14 @@ def withdrawn_condition(item, course_column):
 
 def withdrawn_items(course_id):
     """Consent items the citizen has withdrawn and not given again since."""
+    return withdrawn_in(consents_for(course_id))
+
+
+def withdrawn_in(consents):
+    """The items withdrawn and not given again since, read from a course's `consents` as
+    `consents_for` gives them (for a page that shows the consents too)."""
     latest = {}
-    for consent in consents_for(course_id):
+    for consent in consents:
         latest[consent.item] = consent
     return {item for item, consent in latest.items() if _withdrawn(consent)}
 

@@ -4,11 +4,12 @@ while keeping its facts, and the retention job (`flask retention run`)."""
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from peewee import fn
+from peewee import SQL, fn
 
 from trivsel.calendar.models import Appointment
-from trivsel.core.db import checkpoint, database, now
+from trivsel.core.db import checkpoint, database, is_sqlite, now
 from trivsel.courses import flow
 from trivsel.courses.models import Citizen, Course, CourseEvent, Proposal
 from trivsel.notifications.models import OutboxMessage
@@ -129,10 +130,20 @@ def due_count(as_of, policy, within_days=0):
     """How many courses `due_courses` would give, counted in SQL (one COUNT, no rows): the
     month arithmetic is turned into a latest anchor day for each rule here."""
     until = as_of + timedelta(days=within_days)
-    follow_up = _latest_anchor(until, policy.after_follow_up_months)
-    close = _latest_anchor(until, policy.after_close_months)
-    inquiry = _latest_anchor(until, policy.inquiry_months)
-    return (
+    anchors = (
+        _latest_anchor(until, policy.after_follow_up_months),
+        _latest_anchor(until, policy.after_close_months),
+        _latest_anchor(until, policy.inquiry_months),
+    )
+    sql, params = _due_count_statement(*anchors, is_sqlite())
+    return database.execute_sql(sql, params).fetchone()[0]
+
+
+@lru_cache(maxsize=32)
+def _due_count_statement(follow_up, close, inquiry, sqlite):
+    """The due count's SQL for these anchor days, written once (the dashboard asks for it on
+    every view; the days change once a day). `sqlite` keys it by the database's dialect."""
+    sql, params = (
         Course.select()
         .where(
             (Course.erased_on.is_null() | Course.citizen.is_null(False))
@@ -148,8 +159,10 @@ def due_count(as_of, policy, within_days=0):
                 )
             )
         )
-        .count()
+        .select(fn.COUNT(SQL("1")))
+        .sql()
     )
+    return sql, tuple(params)
 
 
 def erase_course(course_id, today=None, actor=None, endpoint=None, wipe=True):

@@ -215,18 +215,20 @@ def incoming(q="", page=1, per_page=PER_PAGE):
     return _page(query, page, per_page)
 
 
-def referred(course_ids):
-    """{course id: (organisation key or None, the referrer's department)} for the courses
-    among `course_ids` that came in as referrals (one query), for the queues' badge."""
-    ids = list(course_ids)
-    if not ids:
-        return {}
-    rows = (
-        Referral.select(Referral.course, Referral.organisation, Referral.referrer_department)
-        .where(Referral.course.in_(ids))
-        .tuples()
-    )
-    return {course: (organisation, department) for course, organisation, department in rows}
+def referral_columns(course_column):
+    """For a query of courses (the coordinator's queues, for their "Henvist" badge): how the
+    course `course_column` names came in as a referral, as correlated subqueries by the
+    referral's course index: {"referral_id", "referral_organisation", "referral_department"},
+    each NULL for a course that did not."""
+
+    def of_the_course(column):
+        return Referral.select(column).where(Referral.course == course_column)
+
+    return {
+        "referral_id": of_the_course(Referral.id),
+        "referral_organisation": of_the_course(Referral.organisation),
+        "referral_department": of_the_course(Referral.referrer_department),
+    }
 
 
 def referral_of(course_id):
