@@ -414,3 +414,79 @@ def test_the_meeting_page_pages_its_agenda(kit, users, monkeypatch):
     numbers = lambda page: {c.id for c in courses if f'courses/{c.id}"' in page}  # noqa: E731
     assert numbers(first) == {courses[0].id, courses[1].id}
     assert numbers(second) == {courses[2].id}
+
+
+def test_the_attendance_list_pages_and_records_a_volunteer_on_a_later_page(kit, users, monkeypatch):
+    from trivsel.supervision import views
+
+    monkeypatch.setattr(views, "ATTENDANCE_PAGE", 2)
+    mona, poul = users["volunteer"], users["other_volunteer"]
+    # By name: Anna, Bent | Carl, Mona | Poul, Rita; Lis is paused and not on the list.
+    others = {}
+    for name in ("Anna Andersen", "Bent Bach", "Carl Clausen", "Rita Rask"):
+        others[name] = make_user("volunteer", name)
+        make_profile(others[name])
+    paused = make_user("volunteer", "Lis Lund")
+    make_profile(paused, status="paused", paused_until=date.today() + timedelta(days=30))
+    held = SupervisionMeeting.create(
+        starts_at=datetime.combine(date.today() - timedelta(days=1), datetime.min.time())
+    )
+    kit.as_("coordinator")
+    url = f"/supervision/meetings/{held.id}"
+    names = lambda page: [  # noqa: E731
+        n for n in ("Anna", "Bent", "Carl", "Mona", "Poul", "Rita", "Lis") if f"> {n} " in page
+    ]
+    first = kit.client.get(url).get_data(as_text=True)
+    assert names(first) == ["Anna", "Bent"] and "6 aktive frivillige" in first
+    assert f"{url}?attendance_page=2#attendance-title" in first
+    third = kit.client.get(f"{url}?attendance_page=3").get_data(as_text=True)
+    assert names(third) == ["Poul", "Rita"]
+    assert "Næste side" not in third.split("attendance-title")[-1]
+
+    # Rita came: saved from the last page, the rest of the list is counted as not come.
+    rita = others["Rita Rask"]
+    response = kit.client.post(
+        f"{url}?attendance_page=3", data={"shown": [str(rita.id)], "attended": [str(rita.id)]}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"{url}?attendance_page=3")
+    rows = lambda: dict(  # noqa: E731
+        SupervisionAttendance.select(
+            SupervisionAttendance.volunteer, SupervisionAttendance.attended
+        )
+        .where(SupervisionAttendance.meeting == held.id)
+        .tuples()
+    )
+    expected = {u.id: False for u in [mona, poul, *others.values()]}
+    assert rows() == expected | {rita.id: True}
+    # Mona came too, saved from her page: Rita's record stands, Carl is unticked.
+    second = kit.client.get(f"{url}?attendance_page=2").get_data(as_text=True)
+    assert names(second) == ["Carl", "Mona"]
+    carl = others["Carl Clausen"]
+    data = {"shown": [str(carl.id), str(mona.id)], "attended": [str(mona.id)]}
+    assert kit.client.post(f"{url}?attendance_page=2", data=data).status_code == 303
+    assert rows() == expected | {rita.id: True, mona.id: True}
+    # Who came, alone, and counted.
+    came = kit.client.get(f"{url}?attendance=came").get_data(as_text=True)
+    assert names(came) == ["Mona", "Rita"] and "2 af 6 frivillige kom" in came
+    assert 'value="came" selected' in came
+    # A volunteer not on the list (on a pause) cannot be recorded.
+    bad = {"shown": [str(paused.id)], "attended": [str(paused.id)]}
+    assert kit.client.post(url, data=bad).status_code == 400
+    assert kit.client.post(url, data={"attended": ["x"]}).status_code == 400
+    assert paused.id not in rows()
+
+
+def test_the_meeting_page_takes_the_same_queries_however_large_the_corps(kit, users):
+    held = SupervisionMeeting.create(
+        starts_at=datetime.combine(date.today() - timedelta(days=1), datetime.min.time())
+    )
+    kit.as_("coordinator")
+    url = f"/supervision/meetings/{held.id}"
+    few = count_queries(lambda: kit.client.get(url))
+    for i in range(80):
+        make_profile(make_user("volunteer", f"Frivillig {i:02}", email=f"f{i}@trivsel.test"))
+    pages = []
+    many = count_queries(lambda: pages.append(kit.client.get(url).get_data(as_text=True)))
+    assert many == few
+    assert pages[0].count('name="attended"') == 50 and "82 aktive frivillige" in pages[0]

@@ -149,19 +149,18 @@ def volunteers_with_profiles(volunteer_id=None):
     return list(query)
 
 
-def volunteers_and_profiles():
-    """Active volunteer logins with their profile (or None), by name, without the load (one
-    query that reads no course: the attendance list of a group meeting)."""
-    return list(
-        User.select(User, VolunteerProfile)
-        .join(
-            VolunteerProfile,
-            JOIN.LEFT_OUTER,
-            on=(VolunteerProfile.user == User.id),
-            attr="profile",
-        )
-        .where((User.role == "volunteer") & (User.active == True))  # noqa: E712
-        .order_by(User.name)
+def expected_at_meetings(today=None):
+    """The ids of the volunteers expected at group meetings: profile active (or a pause that
+    has ended), login active. A query, so a page filters, counts and pages with it in SQL
+    (the attendance list of a group meeting)."""
+    today = today or date.today()
+    status = (VolunteerProfile.status == "active") | (
+        (VolunteerProfile.status == "paused") & (VolunteerProfile.paused_until < today)
+    )
+    return (
+        VolunteerProfile.select(VolunteerProfile.user)
+        .join(User, on=(VolunteerProfile.user == User.id))
+        .where(status & (User.role == "volunteer") & (User.active == True))  # noqa: E712
     )
 
 

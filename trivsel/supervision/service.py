@@ -1,16 +1,15 @@
 """Supervision: group meetings every 14 days with their agenda, requests, theme days, sign-up."""
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from peewee import JOIN, Entity, IntegrityError, fn
+from peewee import JOIN, Case, IntegrityError, Value, fn
 
 from trivsel.calendar import appointments
-from trivsel.core.db import database, now
+from trivsel.core.db import database, now, statement
 from trivsel.core.users import User
-from trivsel.courses import flow, queries
-from trivsel.courses.flow import ProposalStatus
-from trivsel.courses.models import Citizen, Course, Proposal
+from trivsel.corps import service as corps
+from trivsel.courses.models import Citizen, Course
+from trivsel.supervision.agenda import QUIET_AFTER, Agenda, agenda  # noqa: F401
 from trivsel.supervision.models import (
     SupervisionAttendance,
     SupervisionMeeting,
@@ -20,7 +19,11 @@ from trivsel.supervision.models import (
 )
 
 EVERY = timedelta(days=14)
-QUIET_AFTER = timedelta(weeks=3)
+
+# The aliases the queries join through, made once: an alias makes (and keeps) a class for
+# each field it is asked for, so one made per call costs more than the query's SQL.
+_REQUESTING = User.alias("requesting_user")
+_MINE = ThemeDaySignup.alias("mine")
 
 
 class Full(Exception):
@@ -93,120 +96,115 @@ def next_meeting(today=None):
     return upcoming[0] if upcoming else None
 
 
-@dataclass
-class Agenda:
-    """What a group meeting should talk about, on the meeting's day (one page of it: `page`,
-    and `has_more` when a later page has more courses or proposals)."""
+def _attendance_list(meeting, today=None):
+    """The meeting's attendance list, unordered: the volunteers expected at group meetings
+    today and anyone recorded for the meeting (who came and has left since stays on it),
+    each with what was recorded (`attended` None when nothing is)."""
+    recorded = (SupervisionAttendance.volunteer == User.id) & (
+        SupervisionAttendance.meeting == meeting.id
+    )
+    return (
+        User.select(User.id, User.name, SupervisionAttendance.attended)
+        .join(SupervisionAttendance, JOIN.LEFT_OUTER, on=recorded)
+        .where(
+            User.id.in_(corps.expected_at_meetings(today)) | SupervisionAttendance.id.is_null(False)
+        )
+    )
 
-    day: date
-    past_end: list = field(default_factory=list)  # active courses past their expected end
-    ready_to_close: list = field(default_factory=list)  # flagged by their volunteer
-    quiet: list = field(default_factory=list)  # no conversation logged for 3 weeks
-    waiting: list = field(default_factory=list)  # proposals waiting for an answer
-    page: int = 1
-    has_more: bool = False
 
-    @property
-    def empty(self):
-        return not (self.past_end or self.ready_to_close or self.quiet or self.waiting)
+def _came():
+    return Case(None, [(SupervisionAttendance.attended == True, 1)], 0)  # noqa: E712
 
-    def concerning(self, volunteer_id):
-        """Only the items about one volunteer's own courses and proposals."""
-        return Agenda(
-            self.day,
-            [c for c in self.past_end if c.volunteer_id == volunteer_id],
-            [c for c in self.ready_to_close if c.volunteer_id == volunteer_id],
-            [c for c in self.quiet if c.volunteer_id == volunteer_id],
-            [p for p in self.waiting if p.volunteer_id == volunteer_id],
+
+def attendance_page(meeting, came_only=False, page=1, per_page=50, today=None):
+    """One page of the meeting's attendance list by name (only who came, with `came_only`),
+    and its counts. Returns (rows, has_more, came, listed): rows with `id`, `name` and
+    `attended`; `came` and `listed` count the whole list. The whole list is counted in the
+    page's own query, by a window over it; only who came needs the count apart."""
+    today = today or date.today()
+
+    def build():
+        query = _attendance_list(meeting, today)
+        if came_only:
+            query = query.where(SupervisionAttendance.attended == True)  # noqa: E712
+        return (
+            query.select_extend(fn.COUNT(User.id).over(), fn.SUM(_came()).over())
+            .order_by(User.name, User.id)
+            # One row more than a page tells whether there is a next page.
+            .limit(per_page + 1)
+            .offset((page - 1) * per_page)
         )
 
-
-def agenda(day, volunteer_id=None, page=1, per_page=None):
-    """The agenda for a meeting on `day`, from the data as it is now (two queries, the rules
-    in SQL, so only the courses on the agenda are read).
-
-    - past the expected end: `expected_end_on` before the day (on the day itself, not yet);
-    - quiet: the last conversation (or the start, when none) 21 days or more before the day;
-    - ready to close: flagged by the volunteer;
-    - waiting: proposals with no answer yet.
-
-    With `volunteer_id`, only that volunteer's courses and proposals. With `per_page`, one page:
-    `per_page` courses on the agenda (a course may stand under more than one rule) and
-    `per_page` waiting proposals, each in their order.
-    """
-    result = Agenda(day, page=page)
-    quiet_since = day - QUIET_AFTER
-    # The last conversation's date, from courses_with_totals()'s subquery of the totals.
-    last = fn.COALESCE(Entity("conversation_totals", "last"), Course.started_on)
-    past_end = Course.expected_end_on.is_null(False) & (Course.expected_end_on < day)
-    ready = Course.ready_to_close_on.is_null(False)
-    quiet = last.is_null(False) & (last <= quiet_since)
-    # Only the active courses' (the volunteer's) conversations are totalled.
-    totalled = Course.select(Course.id).where(Course.stage == flow.ACTIVE)
-    if volunteer_id is not None:
-        totalled = totalled.where(Course.volunteer == volunteer_id)
-    active = (
-        queries.courses_with_totals(totalled)
-        .where((Course.stage == flow.ACTIVE) & (past_end | ready | quiet))
-        .order_by(Course.started_on, Course.id)
-    )
-    volunteer = User.alias("proposed_user")
-    waiting = (
-        Proposal.select(Proposal, Course, Citizen, volunteer)
-        .join(Course)
-        .join(Citizen, JOIN.LEFT_OUTER)
-        .switch(Proposal)
-        .join(volunteer, on=(Proposal.volunteer == volunteer.id), attr="volunteer")
-        .where((Proposal.status == ProposalStatus.PENDING) & (Course.stage == flow.PROPOSED))
-        .order_by(Proposal.proposed_at, Proposal.id)
-    )
-    if volunteer_id is not None:
-        active = active.where(Course.volunteer == volunteer_id)
-        waiting = waiting.where(Proposal.volunteer == volunteer_id)
-    if per_page is not None:
-        # One row more than a page tells whether there is a next page.
-        offset = (page - 1) * per_page
-        active = active.limit(per_page + 1).offset(offset)
-        waiting = waiting.limit(per_page + 1).offset(offset)
-    courses, proposals = list(active), list(waiting)
-    if per_page is not None:
-        result.has_more = len(courses) > per_page or len(proposals) > per_page
-        courses, proposals = courses[:per_page], proposals[:per_page]
-    for course in courses:
-        if course.expected_end_on and course.expected_end_on < day:
-            result.past_end.append(course)
-        if course.ready_to_close_on:
-            result.ready_to_close.append(course)
-        since = course.last_conversation_on or course.started_on
-        if since and since <= quiet_since:
-            result.quiet.append(course)
-    result.waiting = proposals
-    return result
+    # The same statement all day for a meeting and a page: written once.
+    key = ("attendance", meeting.id, today, came_only, page, per_page)
+    found = database.execute_sql(*statement(key, build)).fetchall()
+    has_more, found = len(found) > per_page, found[:per_page]
+    rows = [
+        {"id": id_, "name": name, "attended": None if attended is None else bool(attended)}
+        for id_, name, attended, _, _ in found
+    ]
+    if found and not came_only:
+        came, listed = int(found[0][4] or 0), found[0][3]
+    else:
+        came, listed = attendance_counts(meeting, today)
+    return rows, has_more, came, listed
 
 
-def attendance_of(meeting):
-    """{volunteer id: attended} recorded for the meeting."""
-    return dict(
-        SupervisionAttendance.select(
-            SupervisionAttendance.volunteer, SupervisionAttendance.attended
-        )
-        .where(SupervisionAttendance.meeting == meeting.id)
+def attendance_counts(meeting, today=None):
+    """(came, listed): how many on the meeting's attendance list came, and how many it has
+    (one query, counted in SQL)."""
+    listed, came = (
+        _attendance_list(meeting, today)
+        .select(fn.COUNT(User.id), fn.COALESCE(fn.SUM(_came()), 0))
         .tuples()
+        .get()
     )
+    return int(came), listed
 
 
-def record_attendance(meeting, volunteer_ids, attended_ids):
-    """One row per volunteer counted (came or not), replacing what was recorded before."""
+def on_attendance_list(meeting, volunteer_ids, today=None):
+    """Which of `volunteer_ids` are on the meeting's attendance list (one query)."""
+    ids = sorted(set(volunteer_ids))
+    if not ids:
+        return set()
+    query = _attendance_list(meeting, today).where(User.id.in_(ids))
+    return {row.id for row in query}
+
+
+def record_attendance(meeting, shown_ids, attended_ids, today=None):
+    """Record who came among `shown_ids` (the volunteers on the page of the list that was
+    saved): came when in `attended_ids`, else not, replacing what was recorded for them.
+    The other volunteers expected at the meeting keep what was recorded, and those with
+    nothing recorded yet are recorded as not come: one row per volunteer counted, as the
+    attendance rate reads them."""
     attended_ids = set(attended_ids)
+    shown_ids = sorted(set(shown_ids) | attended_ids)
     with database.atomic():
-        SupervisionAttendance.delete().where(SupervisionAttendance.meeting == meeting.id).execute()
-        if volunteer_ids:
+        if shown_ids:
+            SupervisionAttendance.delete().where(
+                (SupervisionAttendance.meeting == meeting.id)
+                & SupervisionAttendance.volunteer.in_(shown_ids)
+            ).execute()
             SupervisionAttendance.insert_many(
                 [
                     {"meeting": meeting.id, "volunteer": v, "attended": v in attended_ids}
-                    for v in volunteer_ids
+                    for v in shown_ids
                 ]
             ).execute()
+        recorded = SupervisionAttendance.select(SupervisionAttendance.volunteer).where(
+            SupervisionAttendance.meeting == meeting.id
+        )
+        missing = User.select(Value(meeting.id), User.id, Value(False)).where(
+            User.id.in_(corps.expected_at_meetings(today)) & User.id.not_in(recorded)
+        )
+        SupervisionAttendance.insert_from(
+            missing,
+            [
+                SupervisionAttendance.meeting,
+                SupervisionAttendance.volunteer,
+                SupervisionAttendance.attended,
+            ],
+        ).execute()
         SupervisionMeeting.update(attendance_recorded=True).where(
             SupervisionMeeting.id == meeting.id
         ).execute()
@@ -231,7 +229,7 @@ def request_supervision(course, volunteer, by_phone=False):
 
 def open_requests():
     """The coordinators' queue of individual supervision requests, oldest first."""
-    volunteer = User.alias("requesting_user")
+    volunteer = _REQUESTING
     return list(
         SupervisionRequest.select(SupervisionRequest, Course, Citizen, volunteer)
         .join(Course)
@@ -288,7 +286,7 @@ def theme_days(today=None, volunteer_id=None):
         signups, JOIN.LEFT_OUTER, on=(signups.c.day_id == ThemeDay.id)
     )
     if volunteer_id is not None:
-        mine = ThemeDaySignup.alias("mine")
+        mine = _MINE
         query = query.select_extend(mine.id.is_null(False).alias("signed_up")).join(
             mine,
             JOIN.LEFT_OUTER,

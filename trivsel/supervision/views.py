@@ -11,8 +11,6 @@ from trivsel.calendar import appointments
 from trivsel.core.auth import allow
 from trivsel.core.numbers import row_id
 from trivsel.core.rendering import render
-from trivsel.corps import service as corps
-from trivsel.corps.matching import effective_status
 from trivsel.supervision import service as supervision
 from trivsel.supervision.forms import MoveMeetingForm, SeriesForm, ThemeDayForm
 from trivsel.supervision.models import SupervisionMeeting
@@ -69,12 +67,16 @@ def create_series():
     return redirect(url_for("supervision.index"), 303)
 
 
-# Courses (and waiting proposals) on one page of a meeting's agenda.
-AGENDA_PAGE = 50
+# Courses (and waiting proposals) on one page of a meeting's agenda, and volunteers on one
+# page of its attendance list.
+AGENDA_PAGE = 25
+ATTENDANCE_PAGE = 50
+# More volunteers than a page can show in one save is not a form this page sent.
+MOST_SAVED = 1000
 
 
-def _page_arg():
-    return min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
+def _page_arg(name="page"):
+    return min(max(1, request.args.get(name, 1, type=int) or 1), 100_000)
 
 
 def _meeting(meeting_id):
@@ -84,36 +86,54 @@ def _meeting(meeting_id):
     return meeting
 
 
+def _list_args():
+    """The agenda's page and the attendance list's filter and page, as the query string
+    has them (kept on the pagers' links and after a save)."""
+    args = {}
+    if _page_arg() > 1:
+        args["page"] = _page_arg()
+    if request.args.get("attendance") == "came":
+        args["attendance"] = "came"
+    if _page_arg("attendance_page") > 1:
+        args["attendance_page"] = _page_arg("attendance_page")
+    return args
+
+
 @bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
 @allow("coordinator")
 def meeting(meeting_id):
     meeting = _meeting(meeting_id)
-    volunteers = corps.volunteers_and_profiles()
     if request.method == "POST":
-        ids = {v.id for v in volunteers}
+        # The form sends the volunteers it showed (one page of the list) and who of them
+        # came; the rest of the list keeps what was recorded.
         try:
+            shown = {row_id(v) for v in request.form.getlist("shown")}
             attended = {row_id(v) for v in request.form.getlist("attended")}
         except ValueError:
             abort(400)
-        if not attended <= ids:
+        shown |= attended
+        if len(shown) > MOST_SAVED or supervision.on_attendance_list(meeting, shown) != shown:
             abort(400)
+        back = url_for("supervision.meeting", meeting_id=meeting.id, **_list_args())
         if meeting.starts_at.date() > date.today():
             flash(_("Fremmøde kan først registreres på mødedagen. Intet er gemt."), "error")
-            return redirect(url_for("supervision.meeting", meeting_id=meeting.id), 303)
-        counted = [v.id for v in volunteers if _counted(v)]
-        supervision.record_attendance(meeting, sorted(set(counted) | attended), attended)
+            return redirect(back, 303)
+        supervision.record_attendance(meeting, shown, attended)
         flash(_("Fremmødet er gemt."), "success")
-        return redirect(url_for("supervision.meeting", meeting_id=meeting.id), 303)
-    return _meeting_page(meeting, volunteers)
+        return redirect(back, 303)
+    return _meeting_page(meeting)
 
 
-def _meeting_page(meeting, volunteers=None, move_form=None, status=200):
-    if volunteers is None:
-        volunteers = corps.volunteers_and_profiles()
+def _meeting_page(meeting, move_form=None, status=200):
     day = meeting.starts_at.date()
     coming = meeting.starts_at > appointments.local_now()
     if move_form is None and coming:
         move_form = MoveMeetingForm(formdata=None, starts_at=meeting.starts_at, place=meeting.place)
+    came_only = request.args.get("attendance") == "came"
+    attendance_page = _page_arg("attendance_page")
+    rows, has_more, came, listed = supervision.attendance_page(
+        meeting, came_only=came_only, page=attendance_page, per_page=ATTENDANCE_PAGE
+    )
     return render(
         "supervision/meeting.html",
         status=status,
@@ -121,8 +141,13 @@ def _meeting_page(meeting, volunteers=None, move_form=None, status=200):
         agenda=supervision.agenda(day, page=_page_arg(), per_page=AGENDA_PAGE)
         if day >= date.today()
         else None,
-        volunteers=[v for v in volunteers if _counted(v)],
-        attendance=supervision.attendance_of(meeting),
+        attendance=rows,
+        attendance_came=came,
+        attendance_listed=listed,
+        attendance_more=has_more,
+        attendance_page=attendance_page,
+        came_only=came_only,
+        list_args=_list_args(),
         move_form=move_form if coming else None,
     )
 
@@ -154,14 +179,6 @@ def cancel_meeting(meeting_id):
         return redirect(url_for("supervision.meeting", meeting_id=meeting.id), 303)
     flash(_("Mødet er aflyst. De frivillige får besked."), "success")
     return redirect(url_for("supervision.index"), 303)
-
-
-def _counted(volunteer):
-    """Volunteers expected at group meetings: active (or a pause that has ended)."""
-    profile = volunteer.profile if volunteer.profile and volunteer.profile.id else None
-    if profile is None:
-        return False
-    return effective_status(profile.status, profile.paused_until, date.today()) == "active"
 
 
 @bp.route("/requests/<int:request_id>/handled", methods=["POST"])
