@@ -4,7 +4,7 @@ from datetime import date
 from functools import lru_cache
 
 from babel.dates import format_date, format_time
-from flask import request
+from flask import g, request
 from flask_babel import get_locale
 from jinja2 import ChoiceLoader, FileSystemLoader
 
@@ -42,6 +42,16 @@ def _formatted_date(value, locale):
     return day
 
 
+def worded(mapping):
+    """{code: label} of a label list (`core.labels`), the lazy labels made text once for the
+    request: a list of many rows would otherwise look up the language for every cell."""
+    made = g.setdefault("trivsel_worded", {})
+    found = made.get(id(mapping))
+    if found is None or found[0] is not mapping:
+        found = made[id(mapping)] = (mapping, {code: str(label) for code, label in mapping.items()})
+    return found[1]
+
+
 def slot(name, **context):
     """Markup plugins add at a named place on a page (`trivsel_template_slot`)."""
     from trivsel.core.plugins import get_plugins
@@ -60,6 +70,7 @@ def init_app(app, filters=None, **features):
         app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, FileSystemLoader(folders)])
     app.jinja_env.globals.update(
         slot=slot,
+        worded=worded,
         htmx_file=HTMX_FILE,
         today=date.today,
         is_partial=is_partial,

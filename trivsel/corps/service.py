@@ -2,12 +2,13 @@
 on (the corps' yearly figures are in trivsel.statistics.corps)."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
 from peewee import JOIN, fn
 
 from trivsel.core.auth import hash_password
-from trivsel.core.db import database, now
+from trivsel.core.db import as_date, database, now, statement
 from trivsel.core.users import User
 from trivsel.corps import matching
 from trivsel.corps.models import VolunteerProfile, VolunteerStatusChange
@@ -250,21 +251,109 @@ def _by_status(query, status):
     return query
 
 
-def corps_page(status="", page=1, per_page=50):
-    """One page of the corps list, by name, optionally of one status: (rows, total), the rows
-    with profile and load (one query) and the total of the filtered list counted in SQL."""
-    listed = _by_status(
-        User.select(User.id)
+@dataclass(slots=True)
+class CorpsProfile:
+    """What the corps list shows of a profile."""
+
+    id: int
+    status: str
+    paused_until: date | None
+    declaration_signed_on: date | None
+    capacity: int
+    interests: list
+
+
+@dataclass(slots=True)
+class CorpsRow:
+    """A row of the corps list: the volunteer, their profile (or None) and their load."""
+
+    id: int
+    name: str
+    active: bool
+    profile: CorpsProfile | None
+    load: int
+
+
+def _listed(status, *columns):
+    return _by_status(
+        User.select(*columns)
         .join(VolunteerProfile, JOIN.LEFT_OUTER, on=(VolunteerProfile.user == User.id))
         .where(User.role == "volunteer"),
         status,
     )
+
+
+def _corps_page_query(status, page, per_page):
     # The page's ids, so that only their courses and proposals are counted for the load.
-    page_ids = listed.order_by(User.name, User.id).paginate(page, per_page)
-    rows = (
-        _with_profile_and_load(page_ids).where(User.id.in_(page_ids)).order_by(User.name, User.id)
+    page_ids = _listed(status, User.id).order_by(User.name, User.id).paginate(page, per_page)
+    course_load, proposal_load = _loads(page_ids)
+    return (
+        User.select(
+            User.id,
+            User.name,
+            User.active,
+            VolunteerProfile.id,
+            VolunteerProfile.status,
+            VolunteerProfile.paused_until,
+            VolunteerProfile.declaration_signed_on,
+            VolunteerProfile.capacity,
+            VolunteerProfile.interests,
+            fn.COALESCE(course_load.c.n, 0) + fn.COALESCE(proposal_load.c.n, 0),
+        )
+        .join(VolunteerProfile, JOIN.LEFT_OUTER, on=(VolunteerProfile.user == User.id))
+        .switch(User)
+        .join(course_load, JOIN.LEFT_OUTER, on=(course_load.c.user_id == User.id))
+        .switch(User)
+        .join(proposal_load, JOIN.LEFT_OUTER, on=(proposal_load.c.user_id == User.id))
+        .where(User.id.in_(page_ids))
+        .order_by(User.name, User.id)
     )
-    return list(rows), listed.count()
+
+
+def corps_page(status="", page=1, per_page=50):
+    """One page of the corps list, by name, optionally of one status: (rows, total), the rows
+    (CorpsRow) with profile and load in one query, the total of the filtered list counted in
+    SQL. Both statements are written once for their status and page, and only the columns the
+    list shows are read: the list is opened all day."""
+    sql, params = statement(
+        ("corps_page", status, page, per_page),
+        lambda: _corps_page_query(status, page, per_page),
+    )
+    interests = VolunteerProfile.interests
+    rows = [
+        CorpsRow(
+            user_id,
+            name,
+            bool(active),
+            None
+            if profile_id is None
+            else CorpsProfile(
+                profile_id,
+                profile_status,
+                as_date(paused_until),
+                as_date(signed_on),
+                capacity,
+                interests.python_value(codes),
+            ),
+            int(load or 0),
+        )
+        for (
+            user_id,
+            name,
+            active,
+            profile_id,
+            profile_status,
+            paused_until,
+            signed_on,
+            capacity,
+            codes,
+            load,
+        ) in database.execute_sql(sql, params)
+    ]
+    count_sql, count_params = statement(
+        ("corps_count", status), lambda: _listed(status, fn.COUNT(User.id))
+    )
+    return rows, database.execute_sql(count_sql, count_params).fetchone()[0]
 
 
 def active_volunteers(today=None):

@@ -4,7 +4,7 @@ rows, and a translation or an address built per row costs more than the rest of 
 from flask import url_for
 
 from trivsel.core import labels
-from trivsel.core.templating import day_formatter
+from trivsel.core.templating import day_formatter, worded
 
 
 def row_context():
@@ -12,7 +12,7 @@ def row_context():
     language), `course_path` (a course page's address but the course's number) and
     `row_day` (the `day` filter for the reader's language)."""
     return {
-        "stage_names": {code: str(name) for code, name in labels.STAGES.items()},
+        "stage_names": worded(labels.STAGES),
         "course_path": url_for("courses.show", course_id=0).removesuffix("0"),
         "row_day": day_formatter(),
     }

@@ -230,8 +230,20 @@ def request_supervision(course, volunteer, by_phone=False):
 def open_requests():
     """The coordinators' queue of individual supervision requests, oldest first."""
     volunteer = _REQUESTING
+    # Only what the queue shows: a course row has some forty columns.
     return list(
-        SupervisionRequest.select(SupervisionRequest, Course, Citizen, volunteer)
+        SupervisionRequest.select(
+            SupervisionRequest.id,
+            SupervisionRequest.course,
+            SupervisionRequest.requested_at,
+            SupervisionRequest.by_phone,
+            Course.id,
+            Course.erased_on,
+            Citizen.id,
+            Citizen.name,
+            volunteer.id,
+            volunteer.name,
+        )
         .join(Course)
         .join(Citizen, JOIN.LEFT_OUTER)
         .switch(SupervisionRequest)
