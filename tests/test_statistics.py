@@ -179,3 +179,22 @@ def test_the_figures_beside_the_table(app, history):
         ("Borgere i forløb i hele perioden", "mindst 35", "4", False),
         ("Kontakt til andet frivilligt tilbud bagefter", "75 %", "50 %", False),
     ]
+
+
+def test_the_command_prints_a_year_that_has_only_follow_up_calls(app, runner):
+    from trivsel.courses.models import Course
+
+    with app.app_context():
+        Course.create(
+            stage="followed_up",
+            received_on=date(2024, 2, 1),
+            initiated_by="citizen",
+            channel="phone",
+            started_on=date(2024, 3, 1),
+            ended_on=date(2024, 12, 1),
+            followed_up_on=date(2025, 2, 1),
+            follow_on_contact=True,
+        )
+    rows = json.loads(runner.invoke(args=["report", "annual"]).output)
+    assert [row["start"] for row in rows] == ["2024-01-01", "2025-01-01"]
+    assert rows[1]["inquiries"] == rows[1]["conversations"] == 0

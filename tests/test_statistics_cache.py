@@ -164,9 +164,12 @@ def test_the_kept_page_follows_the_language(kit, compiled):
     kit.as_("coordinator")
     danish = kit.client.get("/statistics/").get_data(as_text=True)
     assert "Nøgletal" in danish
+    assert "af borgerne (1 af 1); gennemsnit 1,0" in danish
     kit.client.post("/language", data={"language": "en", "next": "/statistics/"})
     english = kit.client.get("/statistics/").get_data(as_text=True)
     assert "Nøgletal" not in english and "Key figures" in english
+    # Texts the report makes when it is built follow the language too.
+    assert "of citizens (1 of 1); mean 1.0" in english
     kit.client.post("/language", data={"language": "da", "next": "/statistics/"})
     assert "Nøgletal" in kit.client.get("/statistics/").get_data(as_text=True)
 

@@ -5,15 +5,18 @@ the national vision that is seconds of database work, for figures that change on
 data does. So each process keeps the reports it built, keyed by the database's change
 counter (`StatisticsGeneration`, counted by triggers on every table in WATCHED, in the
 writing transaction itself), the day (a project year that has not ended counts to today),
-the project year's first day, the branches and the goals' settings. A write to any of the
-watched tables changes the counter, so the next request builds the report afresh: the page
-never shows figures older than the data. Nothing personal is kept: the report holds counts only."""
+the language, the project year's first day, the branches and the goals' settings. A write
+to any of the watched tables changes the counter, so the next request builds the report
+afresh: the page never shows figures older than the data. Nothing personal is kept: the
+report holds counts only. After a backup is restored, restart the app: the restored counter
+starts again from a value the processes may have kept a report for."""
 
 import threading
 from collections import OrderedDict
 from datetime import date
 
 from flask import current_app
+from flask_babel import get_locale
 
 from trivsel.statistics.models import StatisticsGeneration
 
@@ -53,7 +56,9 @@ def report(month_day, branches, build):
     if counter is None:
         return build(month_day, branches)
     goals = tuple(current_app.config[name] for name in GOAL_SETTINGS)
-    key = (counter, date.today(), tuple(month_day), tuple(branches), repr(goals))
+    # The language too: a few of the report's texts are made when it is built (the goals'
+    # mean as a number, the directory's category names).
+    key = (counter, date.today(), str(get_locale()), tuple(month_day), tuple(branches), repr(goals))
     reports, lock = _store()
     with lock:
         if key in reports:

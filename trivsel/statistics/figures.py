@@ -221,9 +221,10 @@ class YearFigures:
 
 def annual_figures(branch=MAIN, month_day=(1, 1), years=None, goals=True):
     """The report's main figures for one branch (or ALL), one entry per project year that has
-    any data, oldest first. Inquiries for the main branch count every branch, as the report
-    does; for any other branch, only that branch's. Without `goals`, the goal fields stay at
-    their defaults (the funder's table alone, as `flask report annual` prints it)."""
+        any data, oldest first. Inquiries for the main branch count every branch, as the report
+        does; for any other branch, only that branch's. Without `goals`, the goal fields stay at
+        their defaults but the follow-up calls' (the funder's table, as `flask report annual` prints
+    it, without the costliest query: the share within the goal's range)."""
     if years is None:
         years = years_with_data(month_day)
     if not years:
@@ -233,9 +234,9 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None, goals=True):
     citizens = _citizens_in_courses(py, branch)
     conversations = _conversations(years, month_day, branch)
     follow_on = _follow_on(years, month_day, branch)
-    if goals:
-        within = _within_goal(years, month_day, branch, *goal_range())
-        follow_up = _follow_up(years, month_day, branch)
+    # The follow-up calls even without the goals: a year that has only those has data.
+    follow_up = _follow_up(years, month_day, branch)
+    within = _within_goal(years, month_day, branch, *goal_range()) if goals else {}
     figures = [
         _year_figures(
             year_start,
@@ -246,14 +247,15 @@ def annual_figures(branch=MAIN, month_day=(1, 1), years=None, goals=True):
         )
         for year_start, _ in years
     ]
-    if goals:
-        figures = [
-            replace(
-                f,
-                **_goal_figures(f.citizens_in_courses, within.get(f.start), follow_up.get(f.start)),
-            )
-            for f in figures
-        ]
+    figures = [
+        replace(
+            f,
+            **_goal_figures(
+                f.citizens_in_courses, within.get(f.start), follow_up.get(f.start), goals
+            ),
+        )
+        for f in figures
+    ]
     return [f for f in figures if f.has_data()]
 
 
@@ -264,11 +266,13 @@ def goal_range():
     return DEFAULT_GOAL_RANGE
 
 
-def _goal_figures(citizens, within_row, follow_up):
-    """The goal fields of YearFigures from the counts the queries returned."""
+def _goal_figures(citizens, within_row, follow_up, counted=True):
+    """The goal fields of YearFigures from the counts the queries returned (the share within
+    the goal's range left at 0 when not `counted`)."""
     in_range, with_conversations = (int(n or 0) for n in within_row or (0, 0))
     # The citizens in courses without a conversation in the year have 0 of them.
-    within = in_range + (citizens - with_conversations if goal_range()[0] <= 0 else 0)
+    zero_within = counted and goal_range()[0] <= 0
+    within = in_range + (citizens - with_conversations if zero_within else 0)
     followed_up, heard_known, heard, *quality = (int(n or 0) for n in follow_up or (0,) * 6)
     quality_known = sum(quality)
     values = {
