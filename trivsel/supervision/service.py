@@ -180,6 +180,12 @@ def record_attendance(meeting, shown_ids, attended_ids, today=None):
     attended_ids = set(attended_ids)
     shown_ids = sorted(set(shown_ids) | attended_ids)
     with database.atomic():
+        # The meeting's row first: two coordinators saving two pages at once take turns here
+        # (PostgreSQL's row lock, SQLite's write lock), so the second sees the first's rows
+        # before it fills in the missing ones.
+        SupervisionMeeting.update(attendance_recorded=True).where(
+            SupervisionMeeting.id == meeting.id
+        ).execute()
         if shown_ids:
             SupervisionAttendance.delete().where(
                 (SupervisionAttendance.meeting == meeting.id)
@@ -204,9 +210,6 @@ def record_attendance(meeting, shown_ids, attended_ids, today=None):
                 SupervisionAttendance.volunteer,
                 SupervisionAttendance.attended,
             ],
-        ).execute()
-        SupervisionMeeting.update(attendance_recorded=True).where(
-            SupervisionMeeting.id == meeting.id
         ).execute()
 
 

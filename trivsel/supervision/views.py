@@ -112,14 +112,27 @@ def meeting(meeting_id):
         except ValueError:
             abort(400)
         shown |= attended
-        if len(shown) > MOST_SAVED or supervision.on_attendance_list(meeting, shown) != shown:
+        if len(shown) > MOST_SAVED:
             abort(400)
         back = url_for("supervision.meeting", meeting_id=meeting.id, **_list_args())
         if meeting.starts_at.date() > date.today():
             flash(_("Fremmøde kan først registreres på mødedagen. Intet er gemt."), "error")
             return redirect(back, 303)
-        supervision.record_attendance(meeting, shown, attended)
+        # A volunteer who left the list since the page was shown (paused, deactivated) is not
+        # recorded; the rest of the page is, rather than refusing everyone ticked on it.
+        listed = supervision.on_attendance_list(meeting, shown)
+        left_out = len(shown - listed)
+        supervision.record_attendance(meeting, listed, attended & listed)
         flash(_("Fremmødet er gemt."), "success")
+        if left_out:
+            flash(
+                ngettext(
+                    "%(num)s frivillig på siden er ikke længere på listen og er ikke gemt.",
+                    "%(num)s frivillige på siden er ikke længere på listen og er ikke gemt.",
+                    left_out,
+                ),
+                "error",
+            )
         return redirect(back, 303)
     return _meeting_page(meeting)
 
