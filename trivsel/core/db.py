@@ -1,5 +1,6 @@
 """The one database handle: SQLite by default, PostgreSQL when TRIVSEL_DATABASE_URL says so."""
 
+import logging
 import os
 import sqlite3
 from datetime import date, datetime
@@ -155,7 +156,17 @@ def checkpoint():
     """Move the write-ahead log into the database file and truncate it, so erased values do not
     linger in the -wal file. PostgreSQL has no such step (see the README on VACUUM)."""
     if is_sqlite():
-        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # (busy, log frames, frames checkpointed): busy when a reader held the log past the
+        # busy timeout. Tried again, then said, for each process keeps a connection open and
+        # the log is no longer deleted when the last one closes.
+        for _attempt in range(3):
+            busy, _log, _done = database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return
+        logging.getLogger("trivsel.db").warning(
+            "the write-ahead log could not be emptied after an erasure; run "
+            "`PRAGMA wal_checkpoint(TRUNCATE)` when the app is quiet"
+        )
 
 
 def migration_runner():
