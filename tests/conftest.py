@@ -6,6 +6,7 @@ pytest-xdist worker on a database of its own on the server TRIVSEL_DATABASE_URL 
 
 import os
 import re
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from urllib.parse import urlsplit
@@ -171,6 +172,18 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@contextmanager
+def statements():
+    """The SQL statements run inside the block, as peewee's query events (`sql`, `params`):
+    for the tests that a page or a job runs a fixed number of them."""
+    seen = []
+    database.obj.query_hooks.append(seen.append)
+    try:
+        yield seen
+    finally:
+        database.obj.query_hooks.remove(seen.append)
 
 
 def make_user(role, name=None, email=None, active=True):

@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from conftest import make_profile, make_user
+from conftest import make_profile, make_user, statements
 from icalendar import Calendar
 
 from trivsel.calendar import appointments, feeds, ics
@@ -503,19 +503,9 @@ def test_a_series_runs_a_number_of_queries_that_does_not_grow_with_the_volunteer
     statements for 2 volunteers as for 12 (none per volunteer)."""
 
     def count_queries(first):
-        executed = []
-        original = database.obj.execute_sql
-
-        def spy(sql, params=None, *args, **kwargs):
-            executed.append(sql)
-            return original(sql, params, *args, **kwargs)
-
         data = {"first_at": form_time(first), "count": "3", "place": "Frivilligcentret"}
-        database.obj.execute_sql = spy
-        try:
+        with statements() as executed:
             assert kit.client.post("/supervision/series", data=data).status_code == 303
-        finally:
-            database.obj.execute_sql = original
         return len(executed)
 
     kit.as_("coordinator")

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from conftest import make_profile, make_user
+from conftest import make_profile, make_user, statements
 
 from trivsel.core.users import User
 from trivsel.corps import service as corps
@@ -317,13 +317,7 @@ def test_the_corps_list_pages_with_the_total_and_keeps_the_status_filter(kit, us
 def test_the_corps_page_counts_in_sql_and_reads_one_page(app, users):
     for i in range(7):
         make_profile(make_user("volunteer", f"Frivillig {i:02d}", email=f"f{i}@trivsel.test"))
-    from trivsel.core.db import database
-
-    statements = []
-    database.obj.query_hooks.append(statements.append)
-    try:
+    with statements() as executed:
         rows, total = corps.corps_page("active", page=2, per_page=4)
-    finally:
-        database.obj.query_hooks.remove(statements.append)
-    assert total == 9 and len(rows) == 4 and len(statements) == 2
-    assert any("COUNT" in event.sql.upper() for event in statements)
+    assert total == 9 and len(rows) == 4 and len(executed) == 2
+    assert any("COUNT" in event.sql.upper() for event in executed)

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from conftest import statements
 from flowkit import days_ago
 
 from trivsel.core.workdays import is_working_day
@@ -55,22 +56,11 @@ def test_waiting_is_counted_in_working_days_and_flagged_after_two(kit):
 
 def test_the_dashboard_runs_a_fixed_number_of_queries(kit, app):
     """No query per row: the same count of queries for 2 courses as for 12."""
-    from trivsel.core.db import database
 
     def count_queries():
-        executed = []
-        original = database.obj.execute_sql
-
-        def spy(sql, params=None, *args, **kwargs):
-            executed.append(sql)
-            return original(sql, params, *args, **kwargs)
-
-        database.obj.execute_sql = spy
-        try:
+        with statements() as executed:
             assert kit.client.get("/dashboard").status_code == 200
             assert kit.client.get("/courses").status_code == 200
-        finally:
-            database.obj.execute_sql = original
         return len(executed)
 
     kit.to(flow.ACTIVE)
@@ -276,24 +266,13 @@ def test_overdue_and_declined_follow_up_are_filtered_in_the_queries(kit):
 def test_the_dashboard_queries_do_not_grow_with_the_queues(kit):
     """Counted around two sizes of queue, each longer than a page the second time: the same
     statements, and none of them reads the whole conversation table."""
-    from trivsel.core.db import database
     from trivsel.courses.models import Conversation
     from trivsel.courses.queries import QUEUE_PAGE_SIZE
 
-    def statements(path):
-        executed = []
-        original = database.obj.execute_sql
-
-        def spy(sql, params=None, *args, **kwargs):
-            executed.append(sql)
-            return original(sql, params, *args, **kwargs)
-
-        database.obj.execute_sql = spy
-        try:
+    def statements_of(path):
+        with statements() as executed:
             assert kit.client.get(path).status_code == 200
-        finally:
-            database.obj.execute_sql = original
-        return executed
+        return [event.sql for event in executed]
 
     def grow(n):
         for stage in (flow.NEW, flow.CONTACTED, flow.MATCHING, flow.CLOSED):
@@ -310,10 +289,10 @@ def test_the_dashboard_queries_do_not_grow_with_the_queues(kit):
 
     kit.as_("coordinator")
     grow(2)
-    few = [len(statements("/dashboard")), len(statements("/dashboard?queue=intake&page=1"))]
+    few = [len(statements_of("/dashboard")), len(statements_of("/dashboard?queue=intake&page=1"))]
     grow(QUEUE_PAGE_SIZE + 3)
-    many = statements("/dashboard")
-    assert [len(many), len(statements("/dashboard?queue=intake&page=2"))] == few
+    many = statements_of("/dashboard")
+    assert [len(many), len(statements_of("/dashboard?queue=intake&page=2"))] == few
     # A queue's row shows no conversation totals, so no statement reads the conversations.
     assert not [sql for sql in many if '"conversation"' in sql]
 

@@ -5,10 +5,9 @@ reads a fixed number of queries however many courses it looks at."""
 from datetime import date, timedelta
 
 import pytest
-from conftest import make_user
+from conftest import make_user, statements
 from flowkit import days_ago
 
-from trivsel.core.db import database
 from trivsel.core.resources import CHECKOUT as ROOT
 from trivsel.core.users import User
 from trivsel.core.workdays import is_working_day
@@ -359,18 +358,8 @@ def test_the_reminders_scan_runs_a_fixed_number_of_queries(app, kit, users, anne
     coordinators each), and for a repeat scan when all were reminded."""
 
     def count_queries(day):
-        executed = []
-        original = database.obj.execute_sql
-
-        def spy(sql, params=None, *args, **kwargs):
-            executed.append(sql)
-            return original(sql, params, *args, **kwargs)
-
-        database.obj.execute_sql = spy
-        try:
+        with statements() as executed:
             queued = remind(app, day)
-        finally:
-            database.obj.execute_sql = original
         return len(executed), queued
 
     day = TODAY + timedelta(days=1)

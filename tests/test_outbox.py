@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from conftest import make_user
+from conftest import make_user, statements
 from smtp_server import smtp_server, smtp_server_with_login  # noqa: F401 (fixtures)
 
 from trivsel import create_app
@@ -418,18 +418,8 @@ def test_a_stale_claim_is_taken_back_and_sent(app, users, kinds, mail_to):
 
 def count_statements(call):
     """(what `call` returns, the number of SQL statements it ran)."""
-    executed = []
-    original = database.obj.execute_sql
-
-    def spy(sql, params=None, *args, **kwargs):
-        executed.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    database.obj.execute_sql = spy
-    try:
+    with statements() as executed:
         result = call()
-    finally:
-        database.obj.execute_sql = original
     return result, len(executed)
 
 

@@ -2,12 +2,11 @@
 counts: the counter's triggers, the tables they watch, and the page following at once."""
 
 import re
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 import test_i18n
-from conftest import ON_POSTGRES
+from conftest import ON_POSTGRES, statements
 from test_statistics_page import Tables
 
 from trivsel.core import db
@@ -21,21 +20,6 @@ from trivsel.statistics import report as annual_report
 compiled = test_i18n.compiled  # the English catalogue, compiled
 TODAY = date.today()
 YEAR = date(TODAY.year, 1, 1).isoformat()
-
-
-@contextmanager
-def statements():
-    """The SQL statements run inside the block."""
-    seen = []
-
-    def hook(event):
-        seen.append(event.sql)
-
-    database.obj.query_hooks.append(hook)
-    try:
-        yield seen
-    finally:
-        database.obj.query_hooks.remove(hook)
 
 
 def conversations_this_year(client):
@@ -84,10 +68,10 @@ def test_the_second_view_reads_the_kept_figures(kit):
         conversations_this_year(kit.client)
     with statements() as second:
         conversations_this_year(kit.client)
-    reads_courses = [sql for sql in first if re.search(r'FROM "course"|JOIN "course"', sql)]
+    reads_courses = [e.sql for e in first if re.search(r'FROM "course"|JOIN "course"', e.sql)]
     assert len(reads_courses) > 10  # the report, built
-    assert not [sql for sql in second if re.search(r'FROM "course"|JOIN "course"', sql)]
-    assert any("statistics_generation" in sql for sql in second)
+    assert not [e.sql for e in second if re.search(r'FROM "course"|JOIN "course"', e.sql)]
+    assert any("statistics_generation" in e.sql for e in second)
 
 
 def test_a_write_in_a_watched_table_moves_the_counter(app, users, kit):
@@ -148,8 +132,8 @@ def test_every_table_the_report_reads_is_watched(app, kit):
             annual_report.build((1, 1), get_plugins().branches())
         read = {
             name
-            for sql in seen
-            for name in re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', sql)
+            for event in seen
+            for name in re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', event.sql)
             if name in database.get_tables()
         }
         assert read, seen

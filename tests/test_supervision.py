@@ -4,7 +4,7 @@ boundary), attendance, individual requests, theme days, cover, and the corps' fi
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import make_profile, make_user
+from conftest import make_profile, make_user, statements
 
 from trivsel.corps import service as corps
 from trivsel.corps.models import VolunteerStatusChange
@@ -113,20 +113,8 @@ def test_a_volunteer_sees_only_their_own_agenda_items(agenda_courses, users):
 
 
 def count_queries(action):
-    from trivsel.core.db import database
-
-    executed = []
-    original = database.obj.execute_sql
-
-    def spy(sql, params=None, *args, **kwargs):
-        executed.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    database.obj.execute_sql = spy
-    try:
+    with statements() as executed:
         action()
-    finally:
-        database.obj.execute_sql = original
     return len(executed)
 
 
@@ -361,16 +349,10 @@ def test_the_agenda_for_one_volunteer_is_queried_for_them_only(agenda_courses, u
     for section in ("past_end", "ready_to_close", "quiet", "waiting"):
         assert [r.id for r in getattr(mine, section)] == [r.id for r in getattr(expected, section)]
     # The volunteer is in the WHERE of both queries: other volunteers' rows are never read.
-    from trivsel.core.db import database
-
-    statements = []
-    database.obj.query_hooks.append(statements.append)
-    try:
+    with statements() as executed:
         supervision.agenda(DAY, volunteer_id=poul.id)
-    finally:
-        database.obj.query_hooks.remove(statements.append)
-    assert len(statements) == 2
-    assert all(poul.id in (event.params or ()) for event in statements)
+    assert len(executed) == 2
+    assert all(poul.id in (event.params or ()) for event in executed)
 
 
 def test_the_agenda_pages_in_sql_and_every_item_is_on_a_page(agenda_courses):

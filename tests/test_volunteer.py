@@ -3,6 +3,7 @@
 import re
 from datetime import date, timedelta
 
+from conftest import statements
 from flowkit import days_ago
 
 from trivsel.courses import flow
@@ -148,17 +149,10 @@ def test_no_conversations_on_a_closed_course(kit):
 
 
 def _count_statements(action):
-    """The SQL statements `action` runs, counted with peewee's query hooks."""
-    from trivsel.core.db import database
-
-    statements = []
-    hook = statements.append
-    database.obj.query_hooks.append(hook)
-    try:
+    """The SQL statements `action` runs, counted."""
+    with statements() as executed:
         action()
-    finally:
-        database.obj.query_hooks.remove(hook)
-    return len(statements)
+    return len(executed)
 
 
 def test_home_agenda_is_only_the_volunteers_own_and_costs_the_same_however_many_others(kit, users):
