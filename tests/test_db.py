@@ -1,16 +1,17 @@
 """The database: migrations match the models, init-db is safe to repeat, upgrades keep data."""
 
 import ast
+from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ON_POSTGRES
+from conftest import ON_POSTGRES, statements
 from playhouse.schema_diff import diff_models
 
 from trivsel.core import db
 from trivsel.core.db import MIGRATIONS_DIR, database, migrate, migration_runner
 from trivsel.core.users import User
-from trivsel.courses.models import Course
+from trivsel.courses.models import Citizen, Course
 from trivsel.schema import MODELS
 
 
@@ -122,6 +123,69 @@ def test_requests_hand_their_connection_back_to_the_pool(app, client):
     for _ in range(3):
         assert client.get("/login").status_code == 200
     assert len(database.obj._connections) == 1  # one connection, handed back and reused
+
+
+def _kept_course_names():
+    return (
+        Course.select(Course.id, Citizen.name)
+        .join(Citizen)
+        .where(Course.id.in_([db.slot("first"), db.slot("second")]))
+        .order_by(Course.id)
+    )
+
+
+def test_a_kept_query_binds_new_values_each_run_and_hands_out_its_models(app, users):
+    from trivsel.courses.service import register_inquiry
+
+    with app.app_context(), database.connection_context():
+        ids = [
+            register_inquiry(
+                users["coordinator"].id,
+                {"name": name, "phone": "12345678"},
+                received_on=date(2026, 3, 2),
+                channel="phone",
+                initiated_by="citizen",
+            )[0].id
+            for name in ("Anna", "Bo", "Carl")
+        ]
+        key = ("test.course_names",)
+        first = list(db.kept(key, _kept_course_names, first=ids[0], second=ids[1]))
+        again = list(db.kept(key, _kept_course_names, first=ids[2], second=ids[1]))
+        as_dicts = list(
+            db.kept(("test.dicts",), lambda: _kept_course_names().dicts(), first=ids[2], second=0)
+        )
+    assert [(c.id, c.citizen.name) for c in first] == [(ids[0], "Anna"), (ids[1], "Bo")]
+    assert [(c.id, c.citizen.name) for c in again] == [(ids[1], "Bo"), (ids[2], "Carl")]
+    assert as_dicts == [{"id": ids[2], "name": "Carl"}]
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="prepared statements are PostgreSQL's")
+def test_postgresql_plans_a_kept_query_once_per_connection(app, users):
+    with app.app_context(), database.connection_context():
+        key = ("test.prepared",)
+        with statements() as seen:
+            for course_id in (1, 2, 3):
+                assert list(db.kept(key, _kept_course_names, first=course_id, second=0)) == []
+        prepared = database.execute_sql(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%%citizen%%'"
+        ).fetchall()
+    assert len(prepared) == 1 and "$1" in prepared[0][0]
+    # The hooks (query counts, the tests' spies) see the statement, once a run.
+    assert len(seen) == 3 and all('FROM "course"' in event.sql for event in seen)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="prepared statements are PostgreSQL's")
+def test_a_statement_postgresql_cannot_prepare_runs_as_it_is_even_in_a_transaction(app):
+    with app.app_context(), database.connection_context():
+        with database.atomic():
+            # "$1 IS NULL" has no type to prepare with; psycopg2's NULL literal has.
+            assert db.run_prepared("SELECT %s IS NULL", [None]).fetchone() == (True,)
+            assert db.run_prepared("SELECT %s IS NULL", [None]).fetchone() == (True,)
+            assert Course.select().count() == 0  # the transaction was not aborted
+        # A SUM over an integer is an integer, as in a plain statement.
+        found = db.run_prepared("SELECT SUM(CASE WHEN %s THEN %s ELSE %s END)", [True, 1, 0])
+        total = found.fetchone()[0]
+    assert total == 1 and isinstance(total, int)
 
 
 STATISTICS_INDEXES = {
