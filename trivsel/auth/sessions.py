@@ -17,7 +17,7 @@ from flask_login import current_user, login_user, logout_user
 
 from trivsel.auth import throttle
 from trivsel.auth.models import UserSession
-from trivsel.core.db import database, now
+from trivsel.core.db import database, kept, now, slot
 from trivsel.core.users import User
 
 log = logging.getLogger("trivsel.auth")
@@ -144,6 +144,15 @@ def current_key_hash():
     return _hash(key) if isinstance(key, str) else None
 
 
+def _session_with_user():
+    return (
+        UserSession.select(UserSession, User)
+        .join(User)
+        .where((UserSession.key_hash == slot("key_hash")) & (UserSession.user == slot("user")))
+        .limit(1)
+    )
+
+
 def load_user(user_id):
     """Flask-Login's user loader: the user whose session row the cookie's key names, when the
     row is there, fresh, and the user active. One query; a write at most once a minute."""
@@ -154,12 +163,8 @@ def load_user(user_id):
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None
-    row = (
-        UserSession.select(UserSession, User)
-        .join(User)
-        .where((UserSession.key_hash == key_hash) & (UserSession.user == user_id))
-        .first()
-    )
+    rows = kept(("sessions.load_user",), _session_with_user, key_hash=key_hash, user=user_id)
+    row = next(iter(rows), None)
     if row is None or not row.user.active:
         return None
     idle, absolute = _limits()

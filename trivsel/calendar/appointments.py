@@ -32,7 +32,7 @@ from trivsel.calendar.models import (
     Appointment,
     AppointmentAttendee,
 )
-from trivsel.core.db import database, now
+from trivsel.core.db import database, kept, now, slot
 from trivsel.core.users import User
 from trivsel.corps.models import VolunteerProfile
 from trivsel.courses.models import Course, Proposal
@@ -67,17 +67,25 @@ def local_now():
 
 def live(kind, course_id=None, proposal_id=None, meeting_id=None):
     """The appointment of this kind that stands (is not cancelled), or None."""
+    given = {"course": course_id, "proposal": proposal_id, "meeting": meeting_id}
+    key = ("appointments.live", *(value is not None for value in given.values()))
+    rows = kept(key, lambda: _live(*key[1:]), kind=kind, **given)
+    return next(iter(rows), None)
+
+
+def _live(*given):
     query = Appointment.select().where(
-        (Appointment.kind == kind) & (Appointment.cancelled == False)  # noqa: E712
+        (Appointment.kind == slot("kind")) & (Appointment.cancelled == False)  # noqa: E712
     )
-    for field, value in (
-        (Appointment.course, course_id),
-        (Appointment.proposal, proposal_id),
-        (Appointment.meeting, meeting_id),
+    for field, name, is_given in zip(
+        (Appointment.course, Appointment.proposal, Appointment.meeting),
+        ("course", "proposal", "meeting"),
+        given,
+        strict=True,
     ):
-        if value is not None:
-            query = query.where(field == value)
-    return query.order_by(Appointment.id.desc()).first()
+        if is_given:
+            query = query.where(field == slot(name))
+    return query.order_by(Appointment.id.desc()).limit(1)
 
 
 def schedule(

@@ -7,6 +7,7 @@ from babel.dates import format_date, format_time
 from flask import g, request
 from flask_babel import get_locale
 from jinja2 import ChoiceLoader, FileSystemLoader
+from markupsafe import Markup, escape
 
 from trivsel.core.rendering import is_partial
 
@@ -52,6 +53,20 @@ def worded(mapping):
     return found[1]
 
 
+def options(choices, chosen=None):
+    """The <option>s of a long list of (value, label) pairs (a choice of some hundreds of
+    volunteers), `chosen` selected: made in one piece, as a template loop would spend more
+    on the options than on the rest of the page."""
+    chosen = None if chosen is None else str(chosen)
+    return Markup(
+        "".join(
+            f'<option value="{escape(value)}"'
+            f"{' selected' if str(value) == chosen else ''}>{escape(label)}</option>"
+            for value, label in choices
+        )
+    )
+
+
 def slot(name, **context):
     """Markup plugins add at a named place on a page (`trivsel_template_slot`)."""
     from trivsel.core.plugins import get_plugins
@@ -71,6 +86,7 @@ def init_app(app, filters=None, **features):
     app.jinja_env.globals.update(
         slot=slot,
         worded=worded,
+        options=options,
         htmx_file=HTMX_FILE,
         today=date.today,
         is_partial=is_partial,

@@ -8,7 +8,15 @@ from functools import reduce
 
 from peewee import JOIN, SQL, DateField, NodeList, Select, fn
 
-from trivsel.core.db import STATEMENTS_KEPT, database, is_sqlite, statement
+from trivsel.core.db import (
+    STATEMENTS_KEPT,
+    database,
+    is_sqlite,
+    kept,
+    run_prepared,
+    slot,
+    statement,
+)
 from trivsel.core.users import User
 from trivsel.core.workdays import is_working_day, working_days_waited
 from trivsel.courses import flow
@@ -132,7 +140,7 @@ def queue_counts(today=None, flag_after=2, exclude=None):
         )
 
     sql, params = statement(("counts", today, cutoff, _expressions_key(exclude)), build)
-    *counts, flagged = database.execute_sql(sql, params).fetchone()
+    *counts, flagged = run_prepared(sql, params, fixed=True).fetchone()
     return dict(zip(QUEUE_KEYS, counts, strict=True)), flagged
 
 
@@ -280,7 +288,7 @@ def dashboard_queues(
     )
     extra = sorted(columns)
     queues = {key: [] for key in wanted}
-    for values in database.execute_sql(sql, params).fetchall():
+    for values in run_prepared(sql, params, fixed=True).fetchall():
         row = _queue_row(values[: len(values) - len(extra)])
         row.extra = dict(zip(extra, values[len(values) - len(extra) :], strict=True))
         queues[QUEUE_KEYS[values[0]]].append(row)
@@ -365,13 +373,22 @@ def course_detail(course_id):
     """One course with its citizen, volunteer (id and name) and conversation count and last
     date, or None: one statement, the totals counted for this course alone (by the
     conversations' course index, never grouped over every conversation)."""
+    course = next(iter(kept(("courses.detail",), _course_detail, course=course_id)), None)
+    if course is None:
+        return None
+    course.conversation_count = course.conversation_count or 0
+    course.last_conversation_on = DateField().python_value(course.last_conversation_on)
+    return course
+
+
+def _course_detail():
     volunteer = _VOLUNTEER
     held = _HELD
 
     def of_this_course(total):
         return held.select(total).where(held.course == Course.id)
 
-    course = (
+    return (
         Course.select(
             Course,
             Citizen,
@@ -383,43 +400,50 @@ def course_detail(course_id):
         .join(Citizen, JOIN.LEFT_OUTER, on=(Course.citizen == Citizen.id))
         .switch(Course)
         .join(volunteer, JOIN.LEFT_OUTER, on=(Course.volunteer == volunteer.id), attr="volunteer")
-        .where(Course.id == course_id)
-        .first()
+        .where(Course.id == slot("course"))
+        .limit(1)
     )
-    if course is None:
-        return None
-    course.conversation_count = course.conversation_count or 0
-    course.last_conversation_on = DateField().python_value(course.last_conversation_on)
-    return course
 
 
 def timeline(course):
+    return list(kept(("courses.timeline",), _timeline, course=course.id))
+
+
+def _timeline():
     actor = _ACTOR
-    return list(
+    return (
         CourseEvent.select(CourseEvent, actor.id, actor.name)
         .join(actor, JOIN.LEFT_OUTER, on=(CourseEvent.actor == actor.id), attr="actor")
-        .where(CourseEvent.course == course.id)
+        .where(CourseEvent.course == slot("course"))
         .order_by(CourseEvent.at, CourseEvent.id)
     )
 
 
 def proposals_for(course):
+    return list(kept(("courses.proposals",), _proposals, course=course.id))
+
+
+def _proposals():
     volunteer = _PROPOSED
-    return list(
+    return (
         Proposal.select(Proposal, volunteer.id, volunteer.name)
         .join(volunteer, on=(Proposal.volunteer == volunteer.id), attr="volunteer")
-        .where(Proposal.course == course.id)
+        .where(Proposal.course == slot("course"))
         .order_by(Proposal.proposed_at, Proposal.id)
     )
 
 
 def active_volunteers():
-    """The active volunteers' ids and names, by name (the course list's filter)."""
-    return list(
+    """The active volunteers' (id, name) pairs, by name (the course list's filter)."""
+    return list(kept(("courses.active_volunteers",), _active_volunteers))
+
+
+def _active_volunteers():
+    return (
         User.select(User.id, User.name)
         .where((User.role == "volunteer") & (User.active == True))  # noqa: E712
         .order_by(User.name)
-        .namedtuples()
+        .tuples()
     )
 
 
@@ -444,7 +468,19 @@ def _with_conversation_totals(*columns):
 def volunteer_home(volunteer):
     """What a volunteer sees: pending proposals, upcoming match meetings, own courses (with
     what the page shows of them, no more)."""
-    proposals = list(
+    proposals = list(kept(("home.proposals",), _home_proposals, volunteer=volunteer.id))
+    courses = list(kept(("home.courses",), _home_courses, volunteer=volunteer.id))
+    ended = list(kept(("home.ended",), _home_ended, volunteer=volunteer.id))
+    return {
+        "pending": [p for p in proposals if p.status == ProposalStatus.PENDING],
+        "meetings": [p for p in proposals if p.status == ProposalStatus.ACCEPTED],
+        "courses": courses,
+        "ended": ended,
+    }
+
+
+def _home_proposals():
+    return (
         Proposal.select(
             Proposal.id,
             Proposal.status,
@@ -458,13 +494,16 @@ def volunteer_home(volunteer):
         .join(Course)
         .join(Citizen, JOIN.LEFT_OUTER)
         .where(
-            (Proposal.volunteer == volunteer.id)
+            (Proposal.volunteer == slot("volunteer"))
             & (Proposal.status.in_(ProposalStatus.OPEN))
             & (Course.stage.in_((flow.PROPOSED, flow.MATCH_MEETING)))
         )
         .order_by(Proposal.proposed_at)
     )
-    courses = list(
+
+
+def _home_courses():
+    return (
         _with_conversation_totals(
             Course.id,
             Course.citizen,
@@ -476,36 +515,40 @@ def volunteer_home(volunteer):
             Citizen.phone,
         )
         .join(Citizen, JOIN.LEFT_OUTER, on=(Course.citizen == Citizen.id))
-        .where((Course.volunteer == volunteer.id) & (Course.stage == flow.ACTIVE))
+        .where((Course.volunteer == slot("volunteer")) & (Course.stage == flow.ACTIVE))
         .order_by(Course.started_on)
     )
-    ended = list(
+
+
+def _home_ended():
+    return (
         _with_conversation_totals(Course.id, Course.ended_on)
         .where(
-            (Course.volunteer == volunteer.id) & (Course.stage.in_((flow.CLOSED, flow.FOLLOWED_UP)))
+            (Course.volunteer == slot("volunteer"))
+            & (Course.stage.in_((flow.CLOSED, flow.FOLLOWED_UP)))
         )
         .order_by(Course.ended_on.desc())
         .limit(10)
     )
-    return {
-        "pending": [p for p in proposals if p.status == ProposalStatus.PENDING],
-        "meetings": [p for p in proposals if p.status == ProposalStatus.ACCEPTED],
-        "courses": courses,
-        "ended": ended,
-    }
 
 
 def conversations_of(course, logged_by=None, since=None):
     """The course's conversations, newest first, with who logged them; only those `logged_by`
     that user and logged at or after `since`, when given."""
+    key = ("courses.conversations", logged_by is not None, since is not None)
+    values = {"course": course.id, "logged_by": logged_by, "since": since}
+    return list(kept(key, lambda: _conversations(*key[1:]), **values))
+
+
+def _conversations(by_logger, since):
     logger = _LOGGER
     query = (
         Conversation.select(Conversation, logger.id, logger.name)
         .join(logger, JOIN.LEFT_OUTER, on=(Conversation.logged_by == logger.id), attr="logged_by")
-        .where(Conversation.course == course.id)
+        .where(Conversation.course == slot("course"))
     )
-    if logged_by is not None:
-        query = query.where(Conversation.logged_by == logged_by)
-    if since is not None:
-        query = query.where(Conversation.logged_at >= since)
-    return list(query.order_by(Conversation.held_on.desc(), Conversation.id.desc()))
+    if by_logger:
+        query = query.where(Conversation.logged_by == slot("logged_by"))
+    if since:
+        query = query.where(Conversation.logged_at >= slot("since"))
+    return query.order_by(Conversation.held_on.desc(), Conversation.id.desc())

@@ -3,6 +3,7 @@ coordinators, so the cover works the same queues; this only tells everyone who t
 
 from datetime import date, timedelta
 
+from trivsel.core.db import kept, slot
 from trivsel.core.users import User
 from trivsel.cover.models import Cover
 
@@ -12,21 +13,28 @@ _AWAY, _COVERING = User.alias("away_user"), User.alias("covering_user")
 
 def covers(today=None):
     """Covers that have not ended, with both coordinators' ids and names."""
-    today = today or date.today()
+    return list(kept(("cover.covers",), _covers, today=today or date.today()))
+
+
+def _covers():
     away, covering = _AWAY, _COVERING
-    return list(
+    return (
         Cover.select(Cover, away.id, away.name, covering.id, covering.name)
         .join(away, on=(Cover.away == away.id), attr="away")
         .switch(Cover)
         .join(covering, on=(Cover.covered_by == covering.id), attr="covered_by")
-        .where(Cover.ends_on >= today)
+        .where(Cover.ends_on >= slot("today"))
         .order_by(Cover.starts_on)
     )
 
 
 def coordinators():
     """The active coordinators' ids and names, by name (the cover form's choices)."""
-    return list(
+    return list(kept(("cover.coordinators",), _coordinators))
+
+
+def _coordinators():
+    return (
         User.select(User.id, User.name)
         .where((User.role == "coordinator") & (User.active == True))  # noqa: E712
         .order_by(User.name)

@@ -5,7 +5,7 @@ import uuid
 from peewee import JOIN, OP, Expression, fn
 
 from trivsel.core import labels
-from trivsel.core.db import database, is_sqlite, now
+from trivsel.core.db import database, is_sqlite, kept, now, slot
 from trivsel.core.hookspecs import OfferFigures
 from trivsel.core.plugins import get_plugins
 from trivsel.directory.models import Offer, OfferLink
@@ -269,9 +269,13 @@ def offer_figures(organisation):
 
 def offer_links(course_id):
     """The offers a course bridged its citizen to, with the offer, by organisation and name."""
-    return list(
+    return list(kept(("directory.offer_links",), _offer_links, course=course_id))
+
+
+def _offer_links():
+    return (
         OfferLink.select(OfferLink, Offer)
         .join(Offer)
-        .where(OfferLink.course == course_id)
+        .where(OfferLink.course == slot("course"))
         .order_by(Offer.organisation_name, Offer.name)
     )

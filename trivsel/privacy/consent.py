@@ -3,7 +3,7 @@ erases what rested on the consent."""
 
 from peewee import fn
 
-from trivsel.core.db import checkpoint, database
+from trivsel.core.db import checkpoint, database, kept, slot
 from trivsel.courses.models import Citizen, Course
 from trivsel.privacy.access_log import current_endpoint, log_access
 from trivsel.privacy.models import Consent
@@ -17,9 +17,13 @@ SHARE_CONTACT = "share_contact"
 
 
 def consents_for(course_id):
-    return list(
+    return list(kept(("consent.of_course",), _consents, course=course_id))
+
+
+def _consents():
+    return (
         Consent.select()
-        .where(Consent.course == course_id)
+        .where(Consent.course == slot("course"))
         .order_by(Consent.recorded_on, Consent.id)
     )
 

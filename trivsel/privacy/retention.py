@@ -9,7 +9,7 @@ from functools import lru_cache
 from peewee import SQL, fn
 
 from trivsel.calendar.models import Appointment
-from trivsel.core.db import checkpoint, database, is_sqlite, now
+from trivsel.core.db import checkpoint, database, is_sqlite, kept, now, run_prepared
 from trivsel.courses import flow
 from trivsel.courses.models import Citizen, Course, CourseEvent, Proposal
 from trivsel.notifications.models import OutboxMessage
@@ -136,7 +136,7 @@ def due_count(as_of, policy, within_days=0):
         _latest_anchor(until, policy.inquiry_months),
     )
     sql, params = _due_count_statement(*anchors, is_sqlite())
-    return database.execute_sql(sql, params).fetchone()[0]
+    return run_prepared(sql, params, fixed=True).fetchone()[0]
 
 
 @lru_cache(maxsize=32)
@@ -248,9 +248,13 @@ def run_retention(as_of, policy, dry_run=False):
 
 def last_run():
     """The latest run that really erased (not a dry run), or None."""
+    return next(iter(kept(("retention.last_run",), _last_run)), None)
+
+
+def _last_run():
     return (
         RetentionRun.select()
         .where(RetentionRun.dry_run == False)  # noqa: E712
         .order_by(RetentionRun.ran_at.desc(), RetentionRun.id.desc())
-        .first()
+        .limit(1)
     )

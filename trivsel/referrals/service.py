@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 from peewee import JOIN, Case, fn
 
-from trivsel.core.db import now
+from trivsel.core.db import kept, now, slot
 from trivsel.core.hookspecs import ReferralSnapshot
 from trivsel.core.users import User
 from trivsel.courses import flow
@@ -231,9 +231,14 @@ def referral_columns(course_column):
     }
 
 
+def _referral_of():
+    return Referral.select().where(Referral.course == slot("course")).limit(1)
+
+
 def referral_of(course_id):
     """A read-only view of how the course came in as a referral, or None."""
-    referral = Referral.get_or_none(Referral.course == course_id)
+    rows = kept(("referrals.of_course",), _referral_of, course=course_id)
+    referral = next(iter(rows), None)
     if referral is None:
         return None
     return ReferralSnapshot(

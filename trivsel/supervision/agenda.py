@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from peewee import JOIN, fn
 
-from trivsel.core.db import as_date, database, is_sqlite, statement
+from trivsel.core.db import as_date, is_sqlite, run_prepared, statement
 from trivsel.core.users import User
 from trivsel.courses import flow
 from trivsel.courses.flow import ProposalStatus
@@ -172,7 +172,7 @@ def agenda(day, volunteer_id=None, page=1, per_page=None):
             citizen,
             volunteer_name,
             last,
-        ) in database.execute_sql(sql, params).fetchall()
+        ) in run_prepared(sql, params, fixed=True).fetchall()
     ]
     waiting = (
         Proposal.select(

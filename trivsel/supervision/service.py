@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from peewee import JOIN, Case, IntegrityError, Value, fn
 
 from trivsel.calendar import appointments
-from trivsel.core.db import database, now, statement
+from trivsel.core.db import database, kept, now, run_prepared, slot, statement
 from trivsel.core.users import User
 from trivsel.corps import service as corps
 from trivsel.courses.models import Citizen, Course
@@ -77,18 +77,22 @@ def cancel_meeting(meeting):
 
 
 def meetings(today=None, past=False, limit=20):
-    today = today or date.today()
-    start = datetime.combine(today, time.min)
+    start = datetime.combine(today or date.today(), time.min)
+    key = ("supervision.meetings", past)
+    return list(kept(key, lambda: _meetings(past), start=start, limit=limit))
+
+
+def _meetings(past):
     query = SupervisionMeeting.select()
     if past:
-        query = query.where(SupervisionMeeting.starts_at < start).order_by(
+        query = query.where(SupervisionMeeting.starts_at < slot("start")).order_by(
             SupervisionMeeting.starts_at.desc()
         )
     else:
-        query = query.where(SupervisionMeeting.starts_at >= start).order_by(
+        query = query.where(SupervisionMeeting.starts_at >= slot("start")).order_by(
             SupervisionMeeting.starts_at
         )
-    return list(query.limit(limit))
+    return query.limit(slot("limit"))
 
 
 def next_meeting(today=None):
@@ -137,7 +141,7 @@ def attendance_page(meeting, came_only=False, page=1, per_page=50, today=None):
 
     # The same statement all day for a meeting and a page: written once.
     key = ("attendance", meeting.id, today, came_only, page, per_page)
-    found = database.execute_sql(*statement(key, build)).fetchall()
+    found = run_prepared(*statement(key, build), fixed=True).fetchall()
     has_more, found = len(found) > per_page, found[:per_page]
     rows = [
         {"id": id_, "name": name, "attended": None if attended is None else bool(attended)}
@@ -232,9 +236,13 @@ def request_supervision(course, volunteer, by_phone=False):
 
 def open_requests():
     """The coordinators' queue of individual supervision requests, oldest first."""
+    return list(kept(("supervision.open_requests_queue",), _open_requests_queue))
+
+
+def _open_requests_queue():
     volunteer = _REQUESTING
     # Only what the queue shows: a course row has some forty columns.
-    return list(
+    return (
         SupervisionRequest.select(
             SupervisionRequest.id,
             SupervisionRequest.course,
@@ -257,13 +265,17 @@ def open_requests():
 
 
 def open_request_course_ids(volunteer_id):
-    return set(
+    return set(kept(("supervision.open_requests",), _open_requests, volunteer=volunteer_id))
+
+
+def _open_requests():
+    return (
         SupervisionRequest.select(SupervisionRequest.course)
         .where(
-            (SupervisionRequest.volunteer == volunteer_id) & SupervisionRequest.handled_at.is_null()
+            (SupervisionRequest.volunteer == slot("volunteer"))
+            & SupervisionRequest.handled_at.is_null()
         )
         .tuples()
-        .iterator()
     )
 
 
@@ -288,7 +300,13 @@ def create_theme_day(title, starts_at, place, capacity, actor):
 
 def theme_days(today=None, volunteer_id=None):
     """Coming theme days with `taken` places and, for a volunteer, `signed_up`."""
-    today = today or date.today()
+    start = datetime.combine(today or date.today(), time.min)
+    mine = volunteer_id is not None
+    key = ("supervision.theme_days", mine)
+    return list(kept(key, lambda: _theme_days(mine), start=start, volunteer=volunteer_id))
+
+
+def _theme_days(for_volunteer):
     signups = (
         ThemeDaySignup.select(
             ThemeDaySignup.theme_day.alias("day_id"), fn.COUNT(ThemeDaySignup.id).alias("n")
@@ -300,18 +318,14 @@ def theme_days(today=None, volunteer_id=None):
     query = ThemeDay.select(*columns).join(
         signups, JOIN.LEFT_OUTER, on=(signups.c.day_id == ThemeDay.id)
     )
-    if volunteer_id is not None:
+    if for_volunteer:
         mine = _MINE
         query = query.select_extend(mine.id.is_null(False).alias("signed_up")).join(
             mine,
             JOIN.LEFT_OUTER,
-            on=((mine.theme_day == ThemeDay.id) & (mine.volunteer == volunteer_id)),
+            on=((mine.theme_day == ThemeDay.id) & (mine.volunteer == slot("volunteer"))),
         )
-    return list(
-        query.where(ThemeDay.starts_at >= datetime.combine(today, time.min)).order_by(
-            ThemeDay.starts_at
-        )
-    )
+    return query.where(ThemeDay.starts_at >= slot("start")).order_by(ThemeDay.starts_at)
 
 
 def signed_up_names(day_ids):
