@@ -120,6 +120,9 @@ Course.add_index(
 # A queue's page on the dashboard: one stage's courses, oldest inquiry first (migration 0019).
 # Without it PostgreSQL walks every course by received_on for the first ten of a stage.
 Course.add_index(Course.index(Course.stage, Course.received_on, Course.id, name="course_queue"))
+# A volunteer's load (active courses) on the corps list, counted from the index alone
+# (migration 0020); a volunteer of ten years has dozens of ended courses.
+Course.add_index(Course.index(Course.volunteer, Course.stage, name="course_volunteer_stage"))
 
 
 class Proposal(BaseModel):
@@ -136,6 +139,12 @@ class Proposal(BaseModel):
     meeting_on = DateField(null=True)
     citizen_yes = BooleanField(null=True)
     volunteer_yes = BooleanField(null=True)
+
+
+# A volunteer's open proposals (their load, their home page), not every answered one.
+Proposal.add_index(
+    Proposal.index(Proposal.volunteer, Proposal.status, name="proposal_volunteer_status")
+)
 
 
 class Conversation(BaseModel):
