@@ -315,28 +315,60 @@ _LIST_COLUMNS = (
 def _attach_conversation_totals(courses):
     """Each course's conversation count and last date: one grouped query for the courses
     given (by the conversations' course index), never over every conversation."""
-    ids = [c.id for c in courses]
+    ids = {f"course{index}": c.id for index, c in enumerate(courses)}
     totals = {}
     if ids:
-        totals = {
-            course_id: (n, last)
-            for course_id, n, last in Conversation.select(
-                Conversation.course,
-                fn.COUNT(Conversation.id),
-                fn.MAX(Conversation.held_on).python_value(DateField().python_value),
-            )
-            .where(Conversation.course.in_(ids))
-            .group_by(Conversation.course)
-            .tuples()
-        }
+        found = kept(("courses.totals", len(ids)), lambda: _totals_of(len(ids)), **ids)
+        totals = {course_id: (n, last) for course_id, n, last in found}
     for course in courses:
         course.conversation_count, course.last_conversation_on = totals.get(course.id, (0, None))
+
+
+def _totals_of(count):
+    return (
+        Conversation.select(
+            Conversation.course,
+            fn.COUNT(Conversation.id),
+            fn.MAX(Conversation.held_on).python_value(DateField().python_value),
+        )
+        .where(Conversation.course.in_([slot(f"course{index}") for index in range(count)]))
+        .group_by(Conversation.course)
+        .tuples()
+    )
 
 
 def search_courses(q="", stage="", branch="", volunteer_id=None, page=1, per_page=50):
     """The course list, filtered, newest first; returns (rows, has_more). The page's courses
     are found first, then their conversations totalled (the totals of every course would
-    group every conversation for a page of fifty)."""
+    group every conversation for a page of fifty). The list without a name to search for is
+    opened all day: its statement is kept for each combination of filters."""
+    q = (q or "").strip()
+    by_id = bool(re.fullmatch(r"#?[0-9]{1,15}", q))
+    stages = stage if stage in ("open", "ended") else ("one" if stage in flow.STAGES else "")
+    values = {
+        "id": int(q.lstrip("#")) if by_id else None,
+        "stage": stage,
+        "branch": branch,
+        "volunteer": volunteer_id,
+        # One row more than a page tells whether there is a next page (paginate() would
+        # shift every later page by that row).
+        "limit": per_page + 1,
+        "offset": (page - 1) * per_page,
+    }
+    shape = (by_id, stages, bool(branch), bool(volunteer_id))
+    if q and not by_id:
+        # A name: written for its term (a search is posted now and then, not all day).
+        # A name: written for this search alone, and not kept (it is personal data).
+        query = _course_search(*shape).where(fn.LOWER(Citizen.name).contains(q.lower()))
+        rows = list(kept(None, lambda: query, **values))
+    else:
+        rows = list(kept(("courses.search", *shape), lambda: _course_search(*shape), **values))
+    rows, has_more = rows[:per_page], len(rows) > per_page
+    _attach_conversation_totals(rows)
+    return rows, has_more
+
+
+def _course_search(by_id, stages, by_branch, by_volunteer):
     volunteer = _VOLUNTEER
     query = (
         Course.select(*_LIST_COLUMNS, Citizen.id, Citizen.name, volunteer.id, volunteer.name)
@@ -344,29 +376,20 @@ def search_courses(q="", stage="", branch="", volunteer_id=None, page=1, per_pag
         .switch(Course)
         .join(volunteer, JOIN.LEFT_OUTER, on=(Course.volunteer == volunteer.id), attr="volunteer")
     )
-    q = (q or "").strip()
-    if q:
-        if re.fullmatch(r"#?[0-9]{1,15}", q):
-            query = query.where(Course.id == int(q.lstrip("#")))
-        else:
-            query = query.where(fn.LOWER(Citizen.name).contains(q.lower()))
-    if stage == "open":
+    if by_id:
+        query = query.where(Course.id == slot("id"))
+    if stages == "open":
         query = query.where(Course.stage.in_(flow.OPEN_STAGES))
-    elif stage == "ended":
+    elif stages == "ended":
         query = query.where(Course.stage.in_(flow.ENDED_STAGES))
-    elif stage in flow.STAGES:
-        query = query.where(Course.stage == stage)
-    if branch:
-        query = query.where(Course.branch == branch)
-    if volunteer_id:
-        query = query.where(Course.volunteer == volunteer_id)
-    # One row more than a page tells whether there is a next page (paginate() would shift
-    # every later page by that row).
+    elif stages == "one":
+        query = query.where(Course.stage == slot("stage"))
+    if by_branch:
+        query = query.where(Course.branch == slot("branch"))
+    if by_volunteer:
+        query = query.where(Course.volunteer == slot("volunteer"))
     ordered = query.order_by(Course.received_on.desc(), Course.id.desc())
-    rows = list(ordered.limit(per_page + 1).offset((page - 1) * per_page))
-    rows, has_more = rows[:per_page], len(rows) > per_page
-    _attach_conversation_totals(rows)
-    return rows, has_more
+    return ordered.limit(slot("limit")).offset(slot("offset"))
 
 
 def course_detail(course_id):

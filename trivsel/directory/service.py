@@ -179,9 +179,42 @@ def search(q="", category="", target_group="", area="", limit=200):
     return list(_matching(q, category, target_group, area).order_by(*ORDER).limit(limit))
 
 
+def _listed(by_target_group, by_area, columns=()):
+    query = Offer.select(*columns).where(Offer.active == True)  # noqa: E712
+    if by_target_group:
+        query = query.where(Offer.target_group == slot("target_group"))
+    if by_area:
+        query = query.where(Offer.area == slot("area"))
+    return query
+
+
+def _listed_page(by_target_group, by_area):
+    query = _listed(by_target_group, by_area).order_by(*ORDER)
+    return query.limit(slot("limit")).offset(slot("offset"))
+
+
+def _listed_count(by_target_group, by_area):
+    return _listed(by_target_group, by_area, columns=(fn.COUNT(Offer.id),)).tuples()
+
+
 def search_page(q="", category="", target_group="", area="", page=1, per_page=25):
     """One page of `search`, and how many offers match in all (counted in SQL). Returns
     (offers, total)."""
+    if not (q or "").split() and category not in labels.OFFER_CATEGORIES:
+        # The directory as it opens (or by target group and area): kept statements, one
+        # for its page and one for its count. The page sorts only what it shows.
+        shape = (target_group in labels.TARGET_GROUPS, bool(area))
+        values = {
+            "target_group": target_group,
+            "area": area,
+            "limit": per_page,
+            "offset": (page - 1) * per_page,
+        }
+        offers = list(kept(("directory.page", *shape), lambda: _listed_page(*shape), **values))
+        if offers and len(offers) < per_page:
+            return offers, (page - 1) * per_page + len(offers)  # the last page tells
+        counted = kept(("directory.count", *shape), lambda: _listed_count(*shape), **values)
+        return offers, counted[0][0]
     if not (q or "").split():
         # Filters alone are cheap to count (indexed); the page sorts only what it shows.
         query = _matching("", category, target_group, area)
@@ -202,13 +235,17 @@ def search_page(q="", category="", target_group="", area="", page=1, per_page=25
 
 def areas():
     """The areas active offers are in, for the filter."""
-    rows = (
+    return [area for (area,) in kept(("directory.areas",), _areas) if area]
+
+
+def _areas():
+    return (
         Offer.select(Offer.area)
         .where((Offer.active == True) & Offer.area.is_null(False))  # noqa: E712
         .distinct()
         .order_by(Offer.area)
+        .tuples()
     )
-    return [row.area for row in rows if row.area]
 
 
 def active_offers():

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from peewee import JOIN, fn
 
-from trivsel.core.db import as_date, is_sqlite, run_prepared, statement
+from trivsel.core.db import as_date, is_sqlite, kept, run_prepared, slot, statement
 from trivsel.core.users import User
 from trivsel.courses import flow
 from trivsel.courses.flow import ProposalStatus
@@ -126,6 +126,29 @@ def _active_courses(day, volunteer_id, limit, offset):
     return query
 
 
+def _waiting(for_volunteer, paged):
+    waiting = (
+        Proposal.select(
+            Proposal.id,
+            Proposal.course,
+            Proposal.volunteer,
+            Proposal.proposed_at,
+            _PROPOSED.id,
+            _PROPOSED.name,
+        )
+        .join(Course)
+        .switch(Proposal)
+        .join(_PROPOSED, on=(Proposal.volunteer == _PROPOSED.id), attr="volunteer")
+        .where((Proposal.status == ProposalStatus.PENDING) & (Course.stage == flow.PROPOSED))
+        .order_by(Proposal.proposed_at, Proposal.id)
+    )
+    if for_volunteer:
+        waiting = waiting.where(Proposal.volunteer == slot("volunteer"))
+    if paged:
+        waiting = waiting.limit(slot("limit")).offset(slot("offset"))
+    return waiting
+
+
 def agenda(day, volunteer_id=None, page=1, per_page=None):
     """The agenda for a meeting on `day`, from the data as it is now (two queries, the rules
     in SQL, so only the courses on the agenda are read, and of them only what it shows).
@@ -174,26 +197,9 @@ def agenda(day, volunteer_id=None, page=1, per_page=None):
             last,
         ) in run_prepared(sql, params, fixed=True).fetchall()
     ]
-    waiting = (
-        Proposal.select(
-            Proposal.id,
-            Proposal.course,
-            Proposal.volunteer,
-            Proposal.proposed_at,
-            _PROPOSED.id,
-            _PROPOSED.name,
-        )
-        .join(Course)
-        .switch(Proposal)
-        .join(_PROPOSED, on=(Proposal.volunteer == _PROPOSED.id), attr="volunteer")
-        .where((Proposal.status == ProposalStatus.PENDING) & (Course.stage == flow.PROPOSED))
-        .order_by(Proposal.proposed_at, Proposal.id)
-    )
-    if volunteer_id is not None:
-        waiting = waiting.where(Proposal.volunteer == volunteer_id)
-    if limit is not None:
-        waiting = waiting.limit(limit).offset(offset)
-    proposals = list(waiting)
+    key = ("agenda.waiting", volunteer_id is not None, limit is not None)
+    values = {"volunteer": volunteer_id, "limit": limit, "offset": offset}
+    proposals = list(kept(key, lambda: _waiting(*key[1:]), **values))
     if per_page is not None:
         result.has_more = len(courses) > per_page or len(proposals) > per_page
         courses, proposals = courses[:per_page], proposals[:per_page]
