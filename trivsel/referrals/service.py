@@ -158,12 +158,10 @@ def _reference_matches(q):
     return fn.LOWER(Referral.case_reference).contains(q.strip().lower())
 
 
-def statuses_for(user, q="", page=1, per_page=PER_PAGE):
-    """The referrals `user` made for their organisation, newest first, one page: the
-    referral's number, their own case reference, the date, the form and one of the four
-    statuses (with the first contact's date). Nothing else. `q` searches their references.
-    Returns (rows, has_more)."""
-    query = (
+def _statuses(of_organisation):
+    """A referring user's referrals, newest first, a page (one row more than a page tells
+    whether there is a next one)."""
+    return (
         Referral.select(
             Referral.id,
             Referral.form,
@@ -174,16 +172,36 @@ def statuses_for(user, q="", page=1, per_page=PER_PAGE):
         )
         .join(Course, JOIN.INNER, on=(Referral.course == Course.id))
         .where(
-            (Referral.referred_by == user.id) & (Referral.organisation == user.organisation)
-            if user.organisation
-            else (Referral.referred_by == user.id) & Referral.organisation.is_null()
+            (Referral.referred_by == slot("user")) & (Referral.organisation == slot("organisation"))
+            if of_organisation
+            else (Referral.referred_by == slot("user")) & Referral.organisation.is_null()
         )
         .order_by(Referral.created_at.desc(), Referral.id.desc())
+        .limit(slot("limit"))
+        .offset(slot("offset"))
         .dicts()
     )
+
+
+def statuses_for(user, q="", page=1, per_page=PER_PAGE):
+    """The referrals `user` made for their organisation, newest first, one page: the
+    referral's number, their own case reference, the date, the form and one of the four
+    statuses (with the first contact's date). Nothing else. `q` searches their references.
+    Returns (rows, has_more)."""
+    values = {
+        "user": user.id,
+        "organisation": user.organisation,
+        "limit": per_page + 1,
+        "offset": (page - 1) * per_page,
+    }
+    shape = bool(user.organisation)
     if (q or "").strip():
-        query = query.where(_reference_matches(q))
-    rows, has_more = _page(query, page, per_page)
+        # A search of their references: written for it alone, not kept.
+        query = _statuses(shape).where(_reference_matches(q))
+        rows = list(kept(None, lambda: query, **values))
+    else:
+        rows = list(kept(("referrals.statuses", shape), lambda: _statuses(shape), **values))
+    rows, has_more = rows[:per_page], len(rows) > per_page
     return [
         {
             "number": row["id"],
