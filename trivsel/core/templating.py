@@ -53,6 +53,11 @@ def worded(mapping):
     return found[1]
 
 
+def named(codes, names):
+    """A list of codes as their names, "a, b" (a code with no name as itself)."""
+    return ", ".join(names.get(code, code) for code in codes or ())
+
+
 def options(choices, chosen=None):
     """The <option>s of a long list of (value, label) pairs (a choice of some hundreds of
     volunteers), `chosen` selected: made in one piece, as a template loop would spend more
@@ -94,6 +99,7 @@ def init_app(app, filters=None, **features):
         **features,
     )
     app.jinja_env.filters["day"] = danish_date
+    app.jinja_env.filters["named"] = named
     app.jinja_env.filters.update(filters or {})
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -60,6 +60,8 @@ def index():
         form=form,
         status=status,
         active_count=corps.active_volunteers(),
+        # A profile's address but the volunteer's number: made once, not on every row.
+        profile_path=url_for("corps.profile", user_id=0).removesuffix("0"),
     )
 
 
