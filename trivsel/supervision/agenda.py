@@ -3,9 +3,9 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, Select, fn
 
-from trivsel.core.db import as_date, is_sqlite, kept, run_prepared, slot, statement
+from trivsel.core.db import as_date, kept, run_prepared, slot, statement
 from trivsel.core.users import User
 from trivsel.courses import flow
 from trivsel.courses.flow import ProposalStatus
@@ -17,6 +17,7 @@ QUIET_AFTER = timedelta(weeks=3)
 # each field it is asked for, so one made per call costs more than the query's SQL.
 _VOLUNTEER = User.alias("volunteer_user")
 _PROPOSED = User.alias("proposed_user")
+_HELD = Conversation.alias("held")
 
 
 @dataclass(slots=True)
@@ -65,65 +66,63 @@ class Agenda:
 
 def _active_courses(day, volunteer_id, limit, offset):
     """The active courses on the agenda, by start: the rules in SQL, and only what the agenda
-    shows read."""
+    shows read.
+
+    A course is quiet when its last conversation (or its start, when it has none) is three
+    weeks or more before the day: when none of its conversations is more recent, and it
+    either started that long ago or has had a conversation. So the courses are held against
+    the few conversations of the last three weeks (by the held_on index), not each against
+    all of its own; the last conversation's day is looked up for the page's courses only."""
     quiet_since = day - QUIET_AFTER
-    if is_sqlite():
-        # The last conversation of each active course (the volunteer's), grouped once.
-        totalled = Course.select(Course.id).where(Course.stage == flow.ACTIVE)
-        if volunteer_id is not None:
-            totalled = totalled.where(Course.volunteer == volunteer_id)
-        totals = (
-            Conversation.select(
-                Conversation.course.alias("course_id"), fn.MAX(Conversation.held_on).alias("last")
-            )
-            .where(Conversation.course.in_(totalled))
-            .group_by(Conversation.course)
-            .alias("conversation_totals")
-        )
-        join_type, on = JOIN.LEFT_OUTER, (totals.c.course_id == Course.id)
-    else:
-        # PostgreSQL: each course's last conversation by the (course, held_on) index, in a
-        # LATERAL subquery (which SQLite lacks): planned in a quarter of the time of the
-        # grouped totals, and run faster too.
-        totals = (
-            Conversation.select(fn.MAX(Conversation.held_on).alias("last"))
-            .where(Conversation.course == Course.id)
-            .alias("conversation_totals")
-        )
-        join_type, on = JOIN.LEFT_LATERAL, True
-    last = fn.COALESCE(totals.c.last, Course.started_on)
+    recent = Conversation.select(Conversation.course).where(Conversation.held_on > quiet_since)
+    has_had_one = fn.EXISTS(Conversation.select(SQL("1")).where(Conversation.course == Course.id))
+    started_long_ago = Course.started_on.is_null(False) & (Course.started_on <= quiet_since)
+    quiet = Course.id.not_in(recent) & (started_long_ago | has_had_one)
     past_end = Course.expected_end_on.is_null(False) & (Course.expected_end_on < day)
     ready = Course.ready_to_close_on.is_null(False)
-    quiet = last.is_null(False) & (last <= quiet_since)
-    query = (
-        Course.select(
-            Course.id,
-            Course.ref,
-            Course.volunteer,
-            Course.started_on,
-            Course.expected_end_on,
-            Course.ready_to_close_on,
-            Course.erased_on,
-            Citizen.name,
-            _VOLUNTEER.name,
-            totals.c.last,
-        )
-        .join(Citizen, on=(Course.citizen == Citizen.id), join_type=JOIN.LEFT_OUTER)
-        .switch(Course)
-        .join(_VOLUNTEER, on=(Course.volunteer == _VOLUNTEER.id), join_type=JOIN.LEFT_OUTER)
-        .switch(Course)
-        .join(totals, join_type, on=on)
-        .where((Course.stage == flow.ACTIVE) & (past_end | ready | quiet))
-        # By start (an active course has one). An expression, not the bare column: SQLite
-        # would otherwise walk every course ever by the started_on index to find the few
-        # hundred active ones; so it starts from the stage and sorts what is on the agenda.
-        .order_by(fn.COALESCE(Course.started_on, Course.received_on), Course.id)
-    )
+    # By start (an active course has one). An expression, not the bare column: SQLite would
+    # otherwise walk every course ever by the started_on index to find the few hundred active
+    # ones; so it starts from the stage and sorts what is on the agenda.
+    order = fn.COALESCE(Course.started_on, Course.received_on)
+    listed = Course.select(
+        Course.id.alias("id"),
+        Course.ref.alias("ref"),
+        Course.volunteer.alias("volunteer_id"),
+        Course.citizen.alias("citizen_id"),
+        Course.started_on.alias("started_on"),
+        Course.expected_end_on.alias("expected_end_on"),
+        Course.ready_to_close_on.alias("ready_to_close_on"),
+        Course.erased_on.alias("erased_on"),
+        order.alias("ordered_on"),
+    ).where((Course.stage == flow.ACTIVE) & (past_end | ready | quiet))
     if volunteer_id is not None:
-        query = query.where(Course.volunteer == volunteer_id)
+        listed = listed.where(Course.volunteer == volunteer_id)
+    listed = listed.order_by(order, Course.id)
     if limit is not None:
-        query = query.limit(limit).offset(offset)
-    return query
+        listed = listed.limit(limit).offset(offset)
+    listed = listed.alias("agenda_courses")
+    held = _HELD
+    last = held.select(fn.MAX(held.held_on)).where(held.course == listed.c.id)
+    return (
+        Select(
+            from_list=[listed],
+            columns=[
+                listed.c.id,
+                listed.c.ref,
+                listed.c.volunteer_id,
+                listed.c.started_on,
+                listed.c.expected_end_on,
+                listed.c.ready_to_close_on,
+                listed.c.erased_on,
+                Citizen.name,
+                _VOLUNTEER.name,
+                last,
+            ],
+        )
+        .join(Citizen, JOIN.LEFT_OUTER, on=(Citizen.id == listed.c.citizen_id))
+        .join(_VOLUNTEER, JOIN.LEFT_OUTER, on=(_VOLUNTEER.id == listed.c.volunteer_id))
+        .order_by(listed.c.ordered_on, listed.c.id)
+    )
 
 
 def _waiting(for_volunteer, paged):
