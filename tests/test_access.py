@@ -48,6 +48,7 @@ ALLOWED = {
     "volunteer.profile": {"volunteer"},
     "volunteer.edit_conversation": {"volunteer"},
     "volunteer.remove_conversation": {"volunteer"},
+    "cover.new": {"coordinator"},
     "cover.create": {"coordinator"},
     "cover.end": {"coordinator"},
     "corps.index": {"coordinator"},

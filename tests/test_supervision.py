@@ -256,6 +256,11 @@ def test_a_covering_coordinator_sees_and_works_the_same_queues(kit, users):
     birgit = users["coordinator"]
     anne = make_user("coordinator", "Anne Dahl")
     matching = kit.to(flow.MATCHING)
+    # The dashboard links to the cover's own page, where the form is (Birgit away, by default).
+    assert 'href="/dashboard/cover/new"' in kit.client.get("/dashboard").get_data(as_text=True)
+    form = kit.client.get("/dashboard/cover/new").get_data(as_text=True)
+    assert '<label for="away">Koordinator der er væk' in form
+    assert f'<option selected value="{birgit.id}">' in form
     response = kit.client.post(
         "/dashboard/cover",
         data={

@@ -1,6 +1,6 @@
 """The start page for each role, and the coordinator's dashboard of queues."""
 
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 
 from flask import Blueprint, current_app, request
@@ -12,7 +12,6 @@ from trivsel.core.rendering import is_partial, render
 from trivsel.courses import listing, queries
 from trivsel.courses.models import Course
 from trivsel.cover import service as cover
-from trivsel.cover.forms import CoverForm
 from trivsel.privacy import consent, retention
 from trivsel.referrals import service as referrals
 from trivsel.supervision import service as supervision
@@ -75,20 +74,12 @@ def _requested_pages():
     return (key, {key: page}) if key in QUEUE_KEYS else (None, {})
 
 
-def dashboard_page(cover_form=None, status=200):
+def dashboard_page(status=200):
     """The queues are the same for every coordinator (they are not per person), so whoever
     covers for an away coordinator works from this same page."""
     _, pages = _requested_pages()
     today = date.today()
     policy = retention.RetentionPolicy.from_config(current_app.config)
-    coordinators = cover.coordinators()
-    if cover_form is None:
-        cover_form = CoverForm(
-            formdata=None,
-            coordinators=coordinators,
-            away=current_user.id,
-            ends_on=date.today() + timedelta(days=14),
-        )
     return render(
         "dashboard/index.html",
         last_run=retention.last_run(),
@@ -97,7 +88,6 @@ def dashboard_page(cover_form=None, status=200):
         queue_keys=QUEUE_KEYS,
         user=current_user,
         covers=cover.covers(),
-        cover_form=cover_form,
         requests=supervision.open_requests(),
         status=status,
         **_queues(pages),
