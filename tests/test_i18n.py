@@ -180,3 +180,21 @@ def test_an_unknown_language_keeps_danish(client):
     page = client.get("/login").get_data(as_text=True)
     assert html_lang(page) == "da"
     assert "Log ind" in page
+
+
+def test_a_template_follows_a_change_of_language_inside_the_request(app, compiled, english):
+    """The templates keep the request's catalogue once looked up; a message rendered for
+    someone who reads English (force_locale) is still English, and the page after it Danish."""
+    from flask_babel import force_locale
+
+    text = app.jinja_env.from_string(
+        '{{ _("Log ind") }} {{ ngettext("%(num)s uge", "%(num)s uger", 2) }}'
+    )
+    with app.test_request_context("/"):
+        danish = text.render()
+        with force_locale("en"):
+            in_english = text.render()
+        again = text.render()
+    assert danish == "Log ind 2 uger"
+    assert in_english == f"{english.get('Log ind').string} 2 weeks"
+    assert again == danish
