@@ -2,6 +2,7 @@
 
 from flask import current_app, g, has_request_context, session
 from flask_babel import Babel, get_translations
+from flask_babel.speaklater import LazyString
 
 
 def select_locale():
@@ -19,6 +20,8 @@ def current_translations():
     catalog is kept beside Flask-Babel's own state for the request, with the language and
     domain it is for, so a change of language inside the request (`force_locale`, for a
     message to someone who reads English) is followed: a new language is a new lookup."""
+    if not g:  # no app context: Flask-Babel's answer (no translation)
+        return get_translations()
     state = g.get("_flask_babel")
     if state is not None:
         kept = getattr(state, "trivsel_translations", None)
@@ -34,6 +37,18 @@ def current_translations():
         key = (state.babel_locale, getattr(state, "babel_domain", None))
         state.trivsel_translations = (*key, translations)
     return translations
+
+
+def gettext(string, **variables):
+    """Flask-Babel's gettext, through the kept catalogue."""
+    text = current_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string, **variables):
+    """Flask-Babel's lazy_gettext (translated when shown), through the kept catalogue: for
+    the label lists a page shows a few dozen of."""
+    return LazyString(gettext, string, **variables)
 
 
 def init_app(app):

@@ -3,7 +3,7 @@
 Plain mappings of code to label; the keys are the codes the areas define (a test checks they
 stay in step), so this module imports no area and no form library."""
 
-from flask_babel import lazy_gettext as _l
+from trivsel.core.i18n import lazy_gettext as _l
 
 ROLES = {
     "coordinator": _l("Koordinator"),
