@@ -9,7 +9,7 @@ from conftest import ON_POSTGRES, statements
 from playhouse.schema_diff import diff_models
 
 from trivsel.core import db
-from trivsel.core.db import MIGRATIONS_DIR, database, migrate, migration_runner
+from trivsel.core.db import MIGRATIONS_DIR, close_all, database, migrate, migration_runner
 from trivsel.core.users import User
 from trivsel.courses.models import Citizen, Course
 from trivsel.schema import MODELS
@@ -172,6 +172,40 @@ def test_postgresql_plans_a_kept_query_once_per_connection(app, users):
     assert len(prepared) == 1 and "$1" in prepared[0][0]
     # The hooks (query counts, the tests' spies) see the statement, once a run.
     assert len(seen) == 3 and all('FROM "course"' in event.sql for event in seen)
+
+
+@pytest.mark.database
+@pytest.mark.skipif(not ON_POSTGRES, reason="prepared statements are PostgreSQL's")
+def test_behind_a_transaction_pooler_nothing_is_prepared(tmp_path, plugins_dir):
+    """TRIVSEL_DATABASE_PREPARED_STATEMENTS=0 (PgBouncer in transaction mode): the kept
+    queries run as they are."""
+    from conftest import TEST_HASH_METHOD, fresh_database_url
+
+    from trivsel import create_app
+    from trivsel.schema import prepare_database
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": fresh_database_url(tmp_path),
+            "SECRET_KEY": "test-secret",
+            "PLUGINS_DIR": str(plugins_dir),
+            "ENTRY_POINT_PLUGINS": False,
+            "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+            "DATABASE_PREPARED_STATEMENTS": False,
+        }
+    )
+    key = ("test.unprepared",)
+    try:
+        with app.app_context(), database.connection_context():
+            prepare_database()
+            for course_id in (1, 2):
+                found = db.kept(key, _kept_course_names, first=course_id, second=0)
+                assert list(found) == []
+            prepared = database.execute_sql("SELECT COUNT(*) FROM pg_prepared_statements")
+            assert prepared.fetchone() == (0,)
+    finally:
+        close_all(database.obj)
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="prepared statements are PostgreSQL's")

@@ -14,6 +14,10 @@ DEFAULTS = {
     # PostgreSQL: connections each worker process keeps open for its requests (0: a new
     # connection a request). gunicorn's sync workers use one at a time.
     "DATABASE_POOL_SIZE": 4,
+    # PostgreSQL: the statements pages run all day are prepared once per connection
+    # (core.db.run_prepared). Off behind a pooler that hands a session's statements to other
+    # sessions (PgBouncer in transaction mode).
+    "DATABASE_PREPARED_STATEMENTS": True,
     "BABEL_DEFAULT_LOCALE": "da",
     "LANGUAGES": ("da", "en"),
     # Coordinators keep pages open all day; the token outlives a working day, and an
@@ -113,6 +117,9 @@ _ENV = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "DATABASE_POOL_SIZE": int,
+    "DATABASE_PREPARED_STATEMENTS": lambda value: (
+        value.strip().lower() not in ("0", "false", "no", "off")
+    ),
     "FIRST_CONTACT_FLAG_DAYS": int,
     "COURSE_EXPECTED_WEEKS": int,
     "PLUGINS_DIR": str,

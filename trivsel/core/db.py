@@ -103,6 +103,8 @@ def close_all(db):
 def init_app(app):
     """Bind the database to the app and open/close a connection around each request."""
     db = open_database(database_url(app), app.config["DATABASE_POOL_SIZE"])
+    global _preparing
+    _preparing = bool(app.config.get("DATABASE_PREPARED_STATEMENTS", True))
     database.initialize(db)
     app.extensions["trivsel.database"] = db
 
@@ -287,7 +289,7 @@ def run_prepared(sql, params=(), fixed=False):
     it is prepared with them written in, and planned for them. PostgreSQL plans a prepared
     statement with parameters for their values at first, then may settle on one plan for any
     value; for a dashboard queue's page that plan read every course of a stage (50 ms)."""
-    if is_sqlite():
+    if is_sqlite() or not _preparing:
         return database.execute_sql(sql, params)
     if fixed:
         with database.cursor() as cursor:
@@ -322,6 +324,9 @@ def run_prepared(sql, params=(), fixed=False):
     return cursor
 
 
+# Whether run_prepared prepares: the last app's DATABASE_PREPARED_STATEMENTS (a process
+# serves one app).
+_preparing = True
 # A bound on the statements prepared on one connection (each holds its plan in the server's
 # memory); past it they are all dropped and prepared again as they come.
 PREPARED_PER_CONNECTION = 256
