@@ -143,20 +143,24 @@ def plugins_dir(tmp_path):
     return tmp_path / "no-plugins"
 
 
+def app_config(tmp_path, plugins_dir, **overrides):
+    """The test app's configuration (the `app` fixture's), with `overrides`."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": fresh_database_url(tmp_path),
+        "SECRET_KEY": "test-secret",
+        "PLUGINS_DIR": str(plugins_dir),
+        "ENTRY_POINT_PLUGINS": False,
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+        # Two-factor is on by default; the tests of it (test_two_factor.py) turn it on.
+        "REQUIRE_TWO_FACTOR": False,
+        **overrides,
+    }
+
+
 @pytest.fixture
 def app(tmp_path, plugins_dir):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": fresh_database_url(tmp_path),
-            "SECRET_KEY": "test-secret",
-            "PLUGINS_DIR": str(plugins_dir),
-            "ENTRY_POINT_PLUGINS": False,
-            "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
-            # Two-factor is on by default; the tests of it (test_two_factor.py) turn it on.
-            "REQUIRE_TWO_FACTOR": False,
-        }
-    )
+    app = create_app(app_config(tmp_path, plugins_dir))
     app.test_client_class = CsrfClient
     with app.app_context():
         prepare_database()

@@ -179,22 +179,12 @@ def test_postgresql_plans_a_kept_query_once_per_connection(app, users):
 def test_behind_a_transaction_pooler_nothing_is_prepared(tmp_path, plugins_dir):
     """TRIVSEL_DATABASE_PREPARED_STATEMENTS=0 (PgBouncer in transaction mode): the kept
     queries run as they are."""
-    from conftest import TEST_HASH_METHOD, fresh_database_url
+    from conftest import app_config
 
     from trivsel import create_app
     from trivsel.schema import prepare_database
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": fresh_database_url(tmp_path),
-            "SECRET_KEY": "test-secret",
-            "PLUGINS_DIR": str(plugins_dir),
-            "ENTRY_POINT_PLUGINS": False,
-            "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
-            "DATABASE_PREPARED_STATEMENTS": False,
-        }
-    )
+    app = create_app(app_config(tmp_path, plugins_dir, DATABASE_PREPARED_STATEMENTS=False))
     key = ("test.unprepared",)
     try:
         with app.app_context(), database.connection_context():

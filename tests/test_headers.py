@@ -4,7 +4,7 @@ every response but the static files, and, when BASE_URL is https, HSTS and Secur
 import re
 
 import pytest
-from conftest import TEST_HASH_METHOD, CsrfClient, fresh_database_url
+from conftest import CsrfClient, app_config
 from flask import make_response
 
 from trivsel import create_app
@@ -119,16 +119,10 @@ def app_at(tmp_path, plugins_dir):
     apps = []
 
     def build(**settings):
-        config = {
-            "TESTING": True,
-            "DATABASE_URL": fresh_database_url(tmp_path),
-            "SECRET_KEY": "test-secret",
-            "PLUGINS_DIR": str(plugins_dir),
-            "ENTRY_POINT_PLUGINS": False,
-            "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
-            **settings,
-        }
-        app = create_app(config)
+        # Two-factor as in production unless the settings say otherwise.
+        app = create_app(
+            app_config(tmp_path, plugins_dir, **{"REQUIRE_TWO_FACTOR": True, **settings})
+        )
         app.test_client_class = CsrfClient
         with app.app_context():
             prepare_database()

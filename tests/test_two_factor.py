@@ -7,7 +7,7 @@ import re
 
 import pyotp
 import pytest
-from conftest import PASSWORD, TEST_HASH_METHOD, CsrfClient, fresh_database_url
+from conftest import PASSWORD, CsrfClient, app_config
 
 from trivsel import create_app
 from trivsel.auth.models import LoginFailure, UserSession
@@ -28,17 +28,8 @@ RECOVER = "/login/two-factor/recovery"
 @pytest.fixture
 def app(request, tmp_path, plugins_dir):
     """An app with REQUIRE_TWO_FACTOR on (parametrize with indirect=True and False for off)."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": fresh_database_url(tmp_path),
-            "SECRET_KEY": "test-secret",
-            "PLUGINS_DIR": str(plugins_dir),
-            "ENTRY_POINT_PLUGINS": False,
-            "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
-            "REQUIRE_TWO_FACTOR": getattr(request, "param", True),
-        }
-    )
+    required = getattr(request, "param", True)
+    app = create_app(app_config(tmp_path, plugins_dir, REQUIRE_TWO_FACTOR=required))
     app.test_client_class = CsrfClient
     with app.app_context():
         prepare_database()

@@ -5,7 +5,7 @@ import re
 
 import pyotp
 import pytest
-from conftest import PASSWORD, TEST_HASH_METHOD, CsrfClient, fresh_database_url, make_user
+from conftest import PASSWORD, CsrfClient, app_config, make_user
 from playwright.sync_api import expect
 
 from trivsel import create_app
@@ -29,17 +29,7 @@ PHONE = {
 @pytest.fixture
 def app(tmp_path, plugins_dir):
     """The app as in production: two-factor required for coordinators."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": fresh_database_url(tmp_path),
-            "SECRET_KEY": "test-secret",
-            "PLUGINS_DIR": str(plugins_dir),
-            "ENTRY_POINT_PLUGINS": False,
-            "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
-            "REQUIRE_TWO_FACTOR": True,
-        }
-    )
+    app = create_app(app_config(tmp_path, plugins_dir, REQUIRE_TWO_FACTOR=True))
     app.test_client_class = CsrfClient
     with app.app_context():
         prepare_database()
