@@ -17,7 +17,7 @@ from flask_login import current_user, login_user, logout_user
 
 from trivsel.auth import throttle
 from trivsel.auth.models import UserSession
-from trivsel.core.db import database, kept, now, slot
+from trivsel.core.db import database, kept_first, now, slot
 from trivsel.core.users import User
 
 log = logging.getLogger("trivsel.auth")
@@ -163,8 +163,8 @@ def load_user(user_id):
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None
-    rows = kept(("sessions.load_user",), _session_with_user, key_hash=key_hash, user=user_id)
-    row = next(iter(rows), None)
+    key = ("sessions.load_user",)
+    row = kept_first(key, _session_with_user, key_hash=key_hash, user=user_id)
     if row is None or not row.user.active:
         return None
     idle, absolute = _limits()

@@ -32,7 +32,7 @@ from trivsel.calendar.models import (
     Appointment,
     AppointmentAttendee,
 )
-from trivsel.core.db import database, kept, now, slot
+from trivsel.core.db import database, kept_first, now, slot
 from trivsel.core.users import User
 from trivsel.corps.models import VolunteerProfile
 from trivsel.courses.models import Course, Proposal
@@ -69,8 +69,7 @@ def live(kind, course_id=None, proposal_id=None, meeting_id=None):
     """The appointment of this kind that stands (is not cancelled), or None."""
     given = {"course": course_id, "proposal": proposal_id, "meeting": meeting_id}
     key = ("appointments.live", *(value is not None for value in given.values()))
-    rows = kept(key, lambda: _live(*key[1:]), kind=kind, **given)
-    return next(iter(rows), None)
+    return kept_first(key, lambda: _live(*key[1:]), kind=kind, **given)
 
 
 def _live(*given):

@@ -262,7 +262,7 @@ def _kept(key, build):
     if key is None:  # written for this run alone
         query = build()
         sql, params = database.get_sql_context().sql(query).query()
-        return (query, sql, tuple(params), None)
+        return (query, sql, tuple(params))
     key = (is_sqlite(), *key)
     found = _KEPT.get(key)
     if found is None:
@@ -270,12 +270,12 @@ def _kept(key, build):
             _KEPT.clear()
         query = build()
         sql, params = database.get_sql_context().sql(query).query()
-        found = _KEPT[key] = (query, sql, tuple(params), None)
+        found = _KEPT[key] = (query, sql, tuple(params))
     return found
 
 
 def _run(found, values):
-    _query, sql, params, _name = found
+    _query, sql, params = found
     return run_prepared(sql, [values[p.name] if isinstance(p, _Slot) else p for p in params])
 
 
@@ -401,6 +401,11 @@ def kept(key, build, **values):
     # The query's own reader, over a cursor of the kept statement (peewee's Select.execute
     # does the same with the statement it has just written).
     return found[0]._get_cursor_wrapper(_run(found, values))
+
+
+def kept_first(key, build, **values):
+    """The first row `kept` hands out, or None (a query limited to one row)."""
+    return next(iter(kept(key, build, **values)), None)
 
 
 def run_kept(key, build, **values):

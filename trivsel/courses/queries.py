@@ -13,6 +13,7 @@ from trivsel.core.db import (
     database,
     is_sqlite,
     kept,
+    kept_first,
     run_prepared,
     slot,
     statement,
@@ -396,7 +397,7 @@ def course_detail(course_id):
     """One course with its citizen, volunteer (id and name) and conversation count and last
     date, or None: one statement, the totals counted for this course alone (by the
     conversations' course index, never grouped over every conversation)."""
-    course = next(iter(kept(("courses.detail",), _course_detail, course=course_id)), None)
+    course = kept_first(("courses.detail",), _course_detail, course=course_id)
     if course is None:
         return None
     course.conversation_count = course.conversation_count or 0

@@ -9,7 +9,7 @@ from functools import lru_cache
 from peewee import SQL, fn
 
 from trivsel.calendar.models import Appointment
-from trivsel.core.db import checkpoint, database, is_sqlite, kept, now, run_prepared
+from trivsel.core.db import checkpoint, database, is_sqlite, kept_first, now, run_prepared
 from trivsel.courses import flow
 from trivsel.courses.models import Citizen, Course, CourseEvent, Proposal
 from trivsel.notifications.models import OutboxMessage
@@ -248,7 +248,7 @@ def run_retention(as_of, policy, dry_run=False):
 
 def last_run():
     """The latest run that really erased (not a dry run), or None."""
-    return next(iter(kept(("retention.last_run",), _last_run)), None)
+    return kept_first(("retention.last_run",), _last_run)
 
 
 def _last_run():

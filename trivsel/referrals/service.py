@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 from peewee import JOIN, Case, fn
 
-from trivsel.core.db import kept, now, slot
+from trivsel.core.db import kept, kept_first, now, slot
 from trivsel.core.hookspecs import ReferralSnapshot
 from trivsel.core.users import User
 from trivsel.courses import flow
@@ -255,8 +255,7 @@ def _referral_of():
 
 def referral_of(course_id):
     """A read-only view of how the course came in as a referral, or None."""
-    rows = kept(("referrals.of_course",), _referral_of, course=course_id)
-    referral = next(iter(rows), None)
+    referral = kept_first(("referrals.of_course",), _referral_of, course=course_id)
     if referral is None:
         return None
     return ReferralSnapshot(
